@@ -1,0 +1,65 @@
+"""Run Sphinx for ``isdp build``: strict (every warning fails the build), all warnings listed."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import SphinxError
+from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+DEFAULT_OUT = Path("_build/html")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclass
+class BuildResult:
+    outdir: Path
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.warnings and self.error is None
+
+
+def doctree_dir(outdir: Path) -> Path:
+    """Cached doctrees sit beside the output, never inside the published folder."""
+    return outdir.parent / f".{outdir.name}.doctrees"
+
+
+def build(srcdir: Path, outdir: Path = DEFAULT_OUT, *, builder: str = "html",
+          status: io.TextIOBase | None = None, parallel: int = 1,
+          fresh: bool = False) -> BuildResult:
+    srcdir, outdir = Path(srcdir).resolve(), Path(outdir).resolve()
+    doctrees = doctree_dir(outdir)
+    warnings = io.StringIO()
+    result = BuildResult(outdir)
+    try:
+        with patch_docutils(srcdir), docutils_namespace():
+            app = Sphinx(srcdir, srcdir, outdir, doctrees, builder, status=status,
+                         warning=warnings, freshenv=fresh, parallel=parallel, keep_going=True)
+            app.build()
+    except SphinxError as exc:
+        result.error = f"{exc.category}: {exc}"
+    except Exception as exc:  # an extension bug must still end in one line, not a traceback
+        result.error = f"{type(exc).__name__}: {exc}"
+    result.warnings = [_tidy(line, srcdir) for line in warnings.getvalue().splitlines() if line.strip()]
+    if not result.ok:
+        # Sphinx caches a document that warned as if it were fine; forget the cache so the
+        # next build reads every page again and reports the same warnings.
+        (doctrees / "environment.pickle").unlink(missing_ok=True)
+    return result
+
+
+def _tidy(line: str, srcdir: Path) -> str:
+    line = _ANSI.sub("", line)
+    return line.replace(f"{srcdir}{'/'}", "").replace(str(srcdir), ".")
+
+
+def default_status() -> io.TextIOBase | None:
+    return sys.stdout  # type: ignore[return-value]

@@ -1,0 +1,40 @@
+"""The single place that creates our Sphinx warnings: each has a type and a location.
+
+With ``isdp build`` every warning is an error; the subtype lets an editor see what kind of
+rule was broken (``[isdp.traceability]``) and, if ever needed, suppress one kind.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from sphinx.util import logging
+
+from .errors import ContentError, display_path
+
+LOGGER = logging.getLogger("isdp")
+
+
+class Warn(str, Enum):
+    """Warning subtypes, reported as ``[isdp.<subtype>]``."""
+
+    SITE = "site"
+    """site.yaml does not match its schema."""
+    FRONT_MATTER = "front_matter"
+    """A page's front matter does not match its schema."""
+    TRACEABILITY = "traceability"
+    """A duty of the rule is not served by an existing page or feature."""
+    DATA = "data"
+    """A data file read by a directive is invalid."""
+    DIRECTIVE = "directive"
+    """A directive was used with wrong arguments or content."""
+
+
+def warn(subtype: Warn, message: str, location: object = None) -> None:
+    LOGGER.warning(message, type="isdp", subtype=subtype.value, location=location)
+
+
+def warn_error(subtype: Warn, error: ContentError) -> None:
+    """Report a ContentError as a warning located at its file and line."""
+    where = f"{display_path(error.path)}:{error.line or 1}"
+    warn(subtype, error.message, location=where)

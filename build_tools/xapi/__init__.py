@@ -1,0 +1,1 @@
+"""The ISDP xAPI profile (IRIs, verbs, statement shapes) and its LRS tooling."""
