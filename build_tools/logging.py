@@ -6,7 +6,7 @@ rule was broken (``[isdp.traceability]``) and, if ever needed, suppress one kind
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from sphinx.util import logging
 
@@ -15,7 +15,7 @@ from .errors import ContentError, display_path
 LOGGER = logging.getLogger("isdp")
 
 
-class Warn(str, Enum):
+class Warn(StrEnum):
     """Warning subtypes, reported as ``[isdp.<subtype>]``."""
 
     SITE = "site"

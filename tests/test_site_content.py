@@ -62,6 +62,6 @@ def test_a_bad_calendar_entry_fails_with_its_line(make_site, build_site):
     src = make_site({"content/index.md": page_text("Home", "```{governance-calendar}\n```"),
                      "content/data/governance-calendar.yaml": calendar})
     result = build_site(src)
-    line = next(i for i, l in enumerate(calendar.splitlines(), 1) if "due: {month: 12}" in l)
+    line = next(i for i, text in enumerate(calendar.splitlines(), 1) if "due: {month: 12}" in text)
     assert any(f"governance-calendar.yaml:{line}: WARNING: 'deadlines.2.due': 'month' and 'day' go together" in w
                for w in result.warnings), result.warnings
