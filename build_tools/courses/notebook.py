@@ -114,6 +114,53 @@ def check_notebook(path: Path) -> tuple[Converted | None, list[ContentError]]:
     return converted, errors
 
 
+def markdown_to_notebook(text: str) -> nbformat.NotebookNode:
+    """Split a Markdown module into notebook cells (front matter, one cell per heading,
+    one quiz cell per top-level ``{quiz}``, marked in metadata). Editors use it to move a
+    module to Jupyter; the tests use it to prove both routes give the same page."""
+    from myst_parser.parsers.directives import parse_directive_text
+
+    from .questions import QuizSpec, markdown_parser
+
+    lines = text.split("\n")
+    cells: list[nbformat.NotebookNode] = []
+    chunk: list[str] = []
+
+    def flush() -> None:
+        while chunk and not chunk[-1].strip():
+            chunk.pop()
+        if any(line.strip() for line in chunk):
+            cells.append(nbformat.v4.new_markdown_cell("\n".join(chunk)))
+        chunk.clear()
+
+    position = 0
+    for token in markdown_parser().parse(text):
+        if token.level != 0 or not token.map or token.nesting == -1:
+            continue
+        start, end = token.map
+        if token.type == "front_matter":
+            cells.append(nbformat.v4.new_raw_cell("\n".join(lines[start:end])))
+        elif token.type == "heading_open":
+            flush()
+            chunk.extend(lines[start:end])
+        elif token.type == "colon_fence" and token.info.strip().startswith("{quiz}"):
+            flush()
+            parsed = parse_directive_text(QuizSpec, token.info.strip()[6:].strip(), token.content)
+            meta = {"quiz": parsed.arguments[0], **{k: v for k, v in parsed.options.items()}}
+            cells.append(nbformat.v4.new_markdown_cell("\n".join(parsed.body).rstrip(),
+                                                       metadata={"isdp": meta}))
+        else:
+            chunk.extend(lines[position:start] if chunk else [])
+            chunk.extend(lines[start:end])
+        position = end
+    flush()
+    notebook = nbformat.v4.new_notebook()
+    for index, cell in enumerate(cells):
+        cell.id = f"cell-{index + 1}"  # stable ids keep diffs of regenerated notebooks small
+    notebook.cells = cells
+    return notebook
+
+
 class NotebookParser(MystParser):
     """Sphinx parser for ``.ipynb`` modules: convert, then parse as MyST."""
 
