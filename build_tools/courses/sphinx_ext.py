@@ -12,7 +12,15 @@ from ..errors import ContentError, ContentErrors
 from ..logging import Warn, warn_error
 from ..site import site_settings
 from . import nodes as qn
-from .directives import _doc_link, CourseList, CourseOutline, QuizDirective, ScenarioDirective, course_of
+from .directives import (
+    CourseList,
+    CourseOutline,
+    CourseSchema,
+    QuizDirective,
+    ScenarioDirective,
+    _doc_link,
+    course_of,
+)
 from .model import COURSES_DIR, load_courses
 from .notebook import NotebookParser
 
@@ -100,6 +108,7 @@ def setup_courses(app: Sphinx) -> None:
     app.add_directive("scenario", ScenarioDirective)
     app.add_directive("course", CourseOutline)
     app.add_directive("course-list", CourseList)
+    app.add_directive("course-schema", CourseSchema)
     app.add_source_suffix(".ipynb", "ipynb")
     app.add_source_parser(NotebookParser)
     app.connect("env-before-read-docs", _init_env)
