@@ -42,16 +42,6 @@ class Course(BaseModel):
 
     _folder: Path | None = PrivateAttr(None)
 
-    @field_validator("required_for", "modules")
-    @classmethod
-    def _unique(cls, values: list[str]) -> list[str]:
-        seen: set[str] = set()
-        for value in values:
-            if value in seen:
-                raise ValueError(f"'{value}' is listed twice")
-            seen.add(value)
-        return values
-
     @field_validator("required_for")
     @classmethod
     def _all_alone(cls, values: list[str]) -> list[str]:
@@ -94,6 +84,10 @@ def load_course(path: Path) -> Course:
     course = yamlfile.validate(Course, located)
     folder = path.parent
     errors: list[ContentError] = []
+    for key in ("required_for", "modules"):
+        values = getattr(course, key)
+        errors.extend(located.error((key, index), f"'{key}': '{value}' is listed twice")
+                      for index, value in enumerate(values) if value in values[:index])
     if course.id != folder.name:
         errors.append(located.error(("id",), f"id '{course.id}' must equal the folder name "
                                              f"'{folder.name}' (ids are stable join keys)"))

@@ -186,8 +186,9 @@ def _assign_ids(question: Question, errors: list[ContentError], path) -> None:
     seen: set[str] = set()
     for index, choice in enumerate(question.choices):
         if not choice.id:
-            if question.kind == "true-false":
-                choice.id = choice.label.strip().lower() or LETTERS[index]
+            label = choice.label.strip().lower()
+            if question.kind == "true-false" and label in ("true", "false"):
+                choice.id = label
             else:
                 choice.id = LETTERS[index] if index < len(LETTERS) else f"c{index}"
         if not QID.match(choice.id):
