@@ -168,11 +168,11 @@ class CourseOutline(CourseDirective):
             docname = course.module_docname(module)
             item = nodes.paragraph("", "", _doc_link(docname),
                                    nodes.Text(" "),
-                                   qn.quiz_progress(course=course.id, modules=[module],
+                                   qn.quiz_progress(course=course.id, modules=[module], scope="module",
                                                     cycle_start=cycle_start))
             modules += nodes.list_item("", item)
         progress = nodes.paragraph("", "", qn.quiz_progress(course=course.id, modules=course.modules,
-                                                           cycle_start=cycle_start),
+                                                           scope="course", cycle_start=cycle_start),
                                    classes=["isdp-course-progress"])
         return [_facts(course, cycle_start), progress, modules,
                 _toctree(self.env.docname, [course.module_docname(m) for m in course.modules])]
@@ -198,7 +198,7 @@ class CourseList(CourseDirective):
             section += nodes.paragraph("", "", nodes.strong("", "", _doc_link(course.docname, course.title)),
                                        nodes.Text(" "),
                                        qn.quiz_progress(course=course.id, modules=course.modules,
-                                                        cycle_start=cycle_start))
+                                                        scope="course", cycle_start=cycle_start))
             section += _facts(course, cycle_start)
             result.append(section)
         result.append(_toctree(self.env.docname, [course.docname for course in courses]))

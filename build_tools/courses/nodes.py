@@ -11,6 +11,7 @@ from html import escape
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 
 class quiz_question(nodes.General, nodes.Element):
@@ -171,7 +172,7 @@ def visit_progress(self, node: quiz_progress) -> None:
     self.body.append(
         '<span class="isdp-progress" hidden'
         + _data(progress_course=node["course"], progress_modules=" ".join(node["modules"]),
-                cycle_start=node["cycle_start"])
+                progress_scope=node["scope"], cycle_start=node["cycle_start"])
         + "></span>")
     raise nodes.SkipNode
 
@@ -182,6 +183,23 @@ def _pass(self, node: nodes.Element) -> None:
 
 def _skip(self, node: nodes.Element) -> None:
     raise nodes.SkipNode
+
+
+class PlainChoices(SphinxPostTransform):
+    """For builders other than HTML: the question sentence becomes a paragraph and the
+    choices a bullet list, so text, LaTeX or man output reads like the no-JS page."""
+
+    default_priority = 200
+
+    def run(self, **kwargs: object) -> None:
+        if self.app.builder.format == "html":
+            return
+        for group in list(self.document.findall(quiz_choices)):
+            stem = next(iter(group.findall(quiz_stem)))
+            items = nodes.bullet_list()
+            for choice in group.findall(quiz_choice):
+                items += nodes.list_item("", nodes.paragraph("", "", *choice.children))
+            group.replace_self([nodes.paragraph("", "", *stem.children), items])
 
 
 OTHER_BUILDERS = ("latex", "text", "man", "texinfo")
@@ -203,6 +221,7 @@ def setup_nodes(app: Sphinx) -> None:
         quiz_result: (visit_result, None),
         quiz_progress: (visit_progress, None),
     }
+    app.add_post_transform(PlainChoices)
     browser_only = (quiz_module_status, quiz_result, quiz_progress)
     for node_class, visitors in html.items():
         other = (_skip, None) if node_class in browser_only else passthrough

@@ -42,7 +42,8 @@ def _module_page(app: Sphinx, doctree: nodes.document) -> None:
     meta = nodes.paragraph(classes=["isdp-module-meta"])
     meta += nodes.Text(f"Module {index + 1} of {len(course.modules)} in ")
     meta += _doc_link(course.docname, course.title)
-    meta += nodes.Text(f" · {len(questions)} questions · pass mark "
+    plural = "" if len(questions) == 1 else "s"
+    meta += nodes.Text(f" · {len(questions)} question{plural} · pass mark "
                        f"{round(course.mastery_score * 100)}%")
     section.insert(1, meta)
     section.insert(2, qn.quiz_module_status())

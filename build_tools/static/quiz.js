@@ -178,12 +178,12 @@
     var d = slot.dataset, modules = d.isdpProgressModules.split(" ");
     var done = progress(cycleOf(parseInt(d.isdpCycleStart, 10) || 7), d.isdpProgressCourse);
     var passed = modules.filter(function (id) { return done[id] && done[id].passed; }).length;
-    if (modules.length === 1) {
+    if (d.isdpProgressScope === "module") {
       var r = done[modules[0]];
       slot.textContent = !r ? "Not started" : (r.passed ? "Passed" : "Not passed yet") + " (best " + percent(r.best) + ")";
     } else {
-      slot.textContent = passed === modules.length ? "Complete: all " + passed + " modules passed"
-        : passed + " of " + modules.length + " modules passed";
+      slot.textContent = "Your progress on this device: " + (passed === modules.length
+        ? "complete, all " + passed + " modules passed" : passed + " of " + modules.length + " modules passed");
     }
     slot.className = "isdp-progress" + (passed === modules.length ? " isdp-right" : "");
     slot.hidden = false;
