@@ -46,8 +46,14 @@ def check_courses(srcdir: Path, docnames: set[str]) -> list[ContentError]:
             errors.extend(module_errors)
             for qid, line in ids:
                 if qid in seen:
-                    errors.append(ContentError(path, line, f"question id '{qid}' is used twice in "
-                                                           f"course '{course.id}' (first at {seen[qid]})"))
+                    errors.append(
+                        ContentError(
+                            path,
+                            line,
+                            f"question id '{qid}' is used twice in "
+                            f"course '{course.id}' (first at {seen[qid]})",
+                        )
+                    )
                 else:
                     seen[qid] = f"{path.name}:{line}"
     return errors

@@ -40,17 +40,24 @@ class CourseDirective(SphinxDirective):
     def page_course(self) -> tuple[Course | None, str | None]:
         parts = self.env.docname.split("/")
         if len(parts) == 3:
-            self.env.note_dependency(str(Path(self.env.srcdir) / COURSES_DIR / parts[1] / "course.yaml"))
+            self.env.note_dependency(
+                str(Path(self.env.srcdir) / COURSES_DIR / parts[1] / "course.yaml")
+            )
         return course_of(self.env.docname, Path(self.env.srcdir))
 
     def fail(self, message: str) -> list[nodes.Node]:
-        warn_error(Warn.QUIZ, ContentError(self.env.doc2path(self.env.docname), self.lineno, message))
+        warn_error(
+            Warn.QUIZ, ContentError(self.env.doc2path(self.env.docname), self.lineno, message)
+        )
         return []
 
     def parse_fragment(self, fragment: Fragment, node: nodes.Element) -> nodes.Element:
         """Parse Markdown lines that start at file line ``fragment.line`` into ``node``."""
-        self.state.nested_parse(StringList(fragment.lines, self.env.doc2path(self.env.docname)),
-                                fragment.line - self.lineno - 1, node)
+        self.state.nested_parse(
+            StringList(fragment.lines, self.env.doc2path(self.env.docname)),
+            fragment.line - self.lineno - 1,
+            node,
+        )
         return node
 
 
@@ -64,15 +71,22 @@ class QuizDirective(QuizSpec, CourseDirective):
         path = self.env.doc2path(self.env.docname)
         # MyST gives content_offset relative to the opener line.
         first_line = self.lineno + 1 + self.content_offset
-        question, errors = parse_question(self.arguments[0], self.options, list(self.content),
-                                          first_line, path, self.lineno)
+        question, errors = parse_question(
+            self.arguments[0], self.options, list(self.content), first_line, path, self.lineno
+        )
         for error in errors:
             warn_error(Warn.QUIZ, error)
         if errors:
             return []
         self.env.isdp_questions.setdefault(self.env.docname, []).append((question.id, self.lineno))
-        node = qn.quiz_question(qid=question.id, kind=question.kind, course=course.id,
-                                module=module, correct=question.correct, select=question.select)
+        node = qn.quiz_question(
+            qid=question.id,
+            kind=question.kind,
+            course=course.id,
+            module=module,
+            correct=question.correct,
+            select=question.select,
+        )
         node.source, node.line = path, self.lineno
         prompt = self.parse_fragment(question.prompt, qn.quiz_context())
         stem_paragraph = prompt.children[-1]
@@ -82,8 +96,10 @@ class QuizDirective(QuizSpec, CourseDirective):
         group = qn.quiz_choices()
         group += qn.quiz_stem("", "", *stem_paragraph.children)
         answer = qn.quiz_answer()
-        key = nodes.paragraph("", "Correct answer: " if len(question.correct) == 1 else "Correct answers: ")
-        for index, choice in enumerate(question.choices):
+        key = nodes.paragraph(
+            "", "Correct answer: " if len(question.correct) == 1 else "Correct answers: "
+        )
+        for choice in question.choices:
             label, messages = self.state.inline_text(choice.label, choice.line)
             for child in label:
                 for inner in child.findall(include_self=True):
@@ -91,8 +107,12 @@ class QuizDirective(QuizSpec, CourseDirective):
             group += qn.quiz_choice("", "", *label, cid=choice.id, correct=choice.correct)
             feedback = qn.quiz_feedback(cid=choice.id)
             verdict = "correct" if choice.correct else "not correct"
-            feedback += nodes.paragraph("", "", nodes.strong("", "", *[n.deepcopy() for n in label]),
-                                        nodes.Text(f" ({verdict})"))
+            feedback += nodes.paragraph(
+                "",
+                "",
+                nodes.strong("", "", *[n.deepcopy() for n in label]),
+                nodes.Text(f" ({verdict})"),
+            )
             self.parse_fragment(choice.feedback, feedback)
             answer += feedback
             if choice.correct:
@@ -126,30 +146,48 @@ class ScenarioDirective(CourseDirective):
 def _toctree(docname: str, entries: list[str]) -> nodes.Node:
     """A hidden toctree, so the sidebar and next/previous links follow course.yaml."""
     toctree = addnodes.toctree()
-    toctree.attributes.update(parent=docname, entries=[(None, e) for e in entries],
-                              includefiles=entries, maxdepth=1, caption=None, glob=False,
-                              hidden=True, includehidden=False, numbered=0, titlesonly=False)
+    toctree.attributes.update(
+        parent=docname,
+        entries=[(None, e) for e in entries],
+        includefiles=entries,
+        maxdepth=1,
+        caption=None,
+        glob=False,
+        hidden=True,
+        includehidden=False,
+        numbered=0,
+        titlesonly=False,
+    )
     return nodes.compound("", toctree, classes=["toctree-wrapper"])
 
 
 def _doc_link(target: str, text: str | None = None) -> nodes.Node:
     """A link to a page; without ``text`` it shows the page's title."""
-    ref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget=f"/{target}",
-                                refexplicit=text is not None, refwarn=True)
+    ref = addnodes.pending_xref(
+        "",
+        refdomain="std",
+        reftype="doc",
+        reftarget=f"/{target}",
+        refexplicit=text is not None,
+        refwarn=True,
+    )
     ref += nodes.inline("", text or target)
     return ref
 
 
 def _facts(course: Course, cycle_start: int) -> nodes.Node:
-    required = ("every employee" if ALL in course.required_for
-                else ", ".join(course.required_for))
+    required = "every employee" if ALL in course.required_for else ", ".join(course.required_for)
     facts = nodes.definition_list(classes=["isdp-course-facts"])
-    for term, value in (("Who it is for", course.audience), ("Required of", required),
-                        ("Time", f"about {course.estimated_minutes} minutes"),
-                        ("Pass mark", f"{round(course.mastery_score * 100)}% in every module"),
-                        ("Modules", str(len(course.modules)))):
-        facts += nodes.definition_list_item("", nodes.term("", term),
-                                            nodes.definition("", nodes.paragraph("", value)))
+    for term, value in (
+        ("Who it is for", course.audience),
+        ("Required of", required),
+        ("Time", f"about {course.estimated_minutes} minutes"),
+        ("Pass mark", f"{round(course.mastery_score * 100)}% in every module"),
+        ("Modules", str(len(course.modules))),
+    ):
+        facts += nodes.definition_list_item(
+            "", nodes.term("", term), nodes.definition("", nodes.paragraph("", value))
+        )
     return facts
 
 
@@ -166,16 +204,30 @@ class CourseOutline(CourseDirective):
         modules = nodes.enumerated_list(classes=["isdp-module-list"])
         for module in course.modules:
             docname = course.module_docname(module)
-            item = nodes.paragraph("", "", _doc_link(docname),
-                                   nodes.Text(" "),
-                                   qn.quiz_progress(course=course.id, modules=[module], scope="module",
-                                                    cycle_start=cycle_start))
+            item = nodes.paragraph(
+                "",
+                "",
+                _doc_link(docname),
+                nodes.Text(" "),
+                qn.quiz_progress(
+                    course=course.id, modules=[module], scope="module", cycle_start=cycle_start
+                ),
+            )
             modules += nodes.list_item("", item)
-        progress = nodes.paragraph("", "", qn.quiz_progress(course=course.id, modules=course.modules,
-                                                           scope="course", cycle_start=cycle_start),
-                                   classes=["isdp-course-progress"])
-        return [_facts(course, cycle_start), progress, modules,
-                _toctree(self.env.docname, [course.module_docname(m) for m in course.modules])]
+        progress = nodes.paragraph(
+            "",
+            "",
+            qn.quiz_progress(
+                course=course.id, modules=course.modules, scope="course", cycle_start=cycle_start
+            ),
+            classes=["isdp-course-progress"],
+        )
+        return [
+            _facts(course, cycle_start),
+            progress,
+            modules,
+            _toctree(self.env.docname, [course.module_docname(m) for m in course.modules]),
+        ]
 
 
 class CourseList(CourseDirective):
@@ -195,10 +247,18 @@ class CourseList(CourseDirective):
         result: list[nodes.Node] = []
         for course in courses:
             section = nodes.container(classes=["isdp-course-card"])
-            section += nodes.paragraph("", "", nodes.strong("", "", _doc_link(course.docname, course.title)),
-                                       nodes.Text(" "),
-                                       qn.quiz_progress(course=course.id, modules=course.modules,
-                                                        scope="course", cycle_start=cycle_start))
+            section += nodes.paragraph(
+                "",
+                "",
+                nodes.strong("", "", _doc_link(course.docname, course.title)),
+                nodes.Text(" "),
+                qn.quiz_progress(
+                    course=course.id,
+                    modules=course.modules,
+                    scope="course",
+                    cycle_start=cycle_start,
+                ),
+            )
             section += _facts(course, cycle_start)
             result.append(section)
         result.append(_toctree(self.env.docname, [course.docname for course in courses]))

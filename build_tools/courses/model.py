@@ -21,8 +21,13 @@ MODULE_SUFFIXES = (".md", ".ipynb")
 ALL = "all"
 """The ``required_for`` value that means every employee."""
 
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
-                            description="Lower-case letters, digits and single hyphens.")]
+Slug = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+        description="Lower-case letters, digits and single hyphens.",
+    ),
+]
 
 
 class Course(BaseModel):
@@ -30,15 +35,33 @@ class Course(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: Slug = Field(description="Stable id, equal to the folder name; never changes between years.")
-    title: str = Field(min_length=3, description="Shown to learners; carries the year, e.g. 'FERPA 2026–27'.")
-    audience: str = Field(min_length=3, description="Who the course is written for, in one sentence.")
-    required_for: list[Slug] = Field(min_length=1, description=(
-        "Roster roles that must complete the course each cycle; 'all' means every employee."))
-    mastery_score: float = Field(gt=0, le=1, description="Scaled score (0 to 1) needed to pass a module.")
-    estimated_minutes: int = Field(gt=0, le=600, description="Time a learner needs for the whole course.")
-    modules: list[Slug] = Field(min_length=1, description=(
-        "Module ids in order: the file stems of the .md or .ipynb modules in the course folder."))
+    id: Slug = Field(
+        description="Stable id, equal to the folder name; never changes between years."
+    )
+    title: str = Field(
+        min_length=3, description="Shown to learners; carries the year, e.g. 'FERPA 2026–27'."
+    )
+    audience: str = Field(
+        min_length=3, description="Who the course is written for, in one sentence."
+    )
+    required_for: list[Slug] = Field(
+        min_length=1,
+        description=(
+            "Roster roles that must complete the course each cycle; 'all' means every employee."
+        ),
+    )
+    mastery_score: float = Field(
+        gt=0, le=1, description="Scaled score (0 to 1) needed to pass a module."
+    )
+    estimated_minutes: int = Field(
+        gt=0, le=600, description="Time a learner needs for the whole course."
+    )
+    modules: list[Slug] = Field(
+        min_length=1,
+        description=(
+            "Module ids in order: the file stems of the .md or .ipynb modules in the course folder."
+        ),
+    )
 
     _folder: Path | None = PrivateAttr(None)
 
@@ -86,24 +109,46 @@ def load_course(path: Path) -> Course:
     errors: list[ContentError] = []
     for key in ("required_for", "modules"):
         values = getattr(course, key)
-        errors.extend(located.error((key, index), f"'{key}': '{value}' is listed twice")
-                      for index, value in enumerate(values) if value in values[:index])
+        errors.extend(
+            located.error((key, index), f"'{key}': '{value}' is listed twice")
+            for index, value in enumerate(values)
+            if value in values[:index]
+        )
     if course.id != folder.name:
-        errors.append(located.error(("id",), f"id '{course.id}' must equal the folder name "
-                                             f"'{folder.name}' (ids are stable join keys)"))
+        errors.append(
+            located.error(
+                ("id",),
+                f"id '{course.id}' must equal the folder name "
+                f"'{folder.name}' (ids are stable join keys)",
+            )
+        )
     for index, module in enumerate(course.modules):
-        found = [folder / f"{module}{s}" for s in MODULE_SUFFIXES if (folder / f"{module}{s}").exists()]
+        found = [
+            folder / f"{module}{s}" for s in MODULE_SUFFIXES if (folder / f"{module}{s}").exists()
+        ]
         if not found:
-            errors.append(located.error(("modules", index), f"module '{module}' has no file "
-                                        f"{module}.md or {module}.ipynb in {folder.name}/"))
+            errors.append(
+                located.error(
+                    ("modules", index),
+                    f"module '{module}' has no file "
+                    f"{module}.md or {module}.ipynb in {folder.name}/",
+                )
+            )
         elif len(found) > 1:
-            errors.append(located.error(("modules", index), f"module '{module}' exists both as "
-                                        ".md and .ipynb; keep one"))
+            errors.append(
+                located.error(
+                    ("modules", index), f"module '{module}' exists both as .md and .ipynb; keep one"
+                )
+            )
     listed = set(course.modules) | {"index"}
     for source in sorted(folder.iterdir()):
         if source.suffix in MODULE_SUFFIXES and source.stem not in listed:
-            errors.append(located.error(("modules",), f"{source.name} is in the course folder "
-                                        "but not listed under 'modules'"))
+            errors.append(
+                located.error(
+                    ("modules",),
+                    f"{source.name} is in the course folder but not listed under 'modules'",
+                )
+            )
     if errors:
         raise ContentErrors(errors)
     course._folder = folder

@@ -63,16 +63,26 @@ class quiz_progress(nodes.Inline, nodes.Element):
 
 
 def _data(**attributes: object) -> str:
-    return "".join(f' data-isdp-{name.replace("_", "-")}="{escape(str(value))}"'
-                   for name, value in attributes.items() if value is not None)
+    return "".join(
+        f' data-isdp-{name.replace("_", "-")}="{escape(str(value))}"'
+        for name, value in attributes.items()
+        if value is not None
+    )
 
 
 def visit_question(self, node: quiz_question) -> None:
     self.body.append(
         f'<div class="isdp-quiz" id="{escape(node["qid"])}" data-isdp-quiz=""'
-        + _data(course=node["course"], module=node["module"], question=node["qid"],
-                kind=node["kind"], correct=" ".join(node["correct"]), select=node.get("select"))
-        + ">\n")
+        + _data(
+            course=node["course"],
+            module=node["module"],
+            question=node["qid"],
+            kind=node["kind"],
+            correct=" ".join(node["correct"]),
+            select=node.get("select"),
+        )
+        + ">\n"
+    )
 
 
 def depart_div(self, node: nodes.Element) -> None:
@@ -93,9 +103,10 @@ def depart_choices(self, node: quiz_choices) -> None:
 
 def visit_stem(self, node: quiz_stem) -> None:
     question = node.parent.parent
-    number = f'Question {question.get("number", "")} of {question.get("total", "")}.'
-    self.body.append(f'<legend><span class="isdp-quiz-number">{number}</span> '
-                     '<span class="isdp-quiz-stem">')
+    number = f"Question {question.get('number', '')} of {question.get('total', '')}."
+    self.body.append(
+        f'<legend><span class="isdp-quiz-number">{number}</span> <span class="isdp-quiz-stem">'
+    )
 
 
 def depart_stem(self, node: quiz_stem) -> None:
@@ -104,8 +115,10 @@ def depart_stem(self, node: quiz_stem) -> None:
 
     select = node.parent.parent.get("select")
     hint = f"Choose {select} answers." if select else HINTS[kind]
-    self.body.append(f'</span> <span class="isdp-quiz-hint">{hint}</span></legend>\n'
-                     '<ul class="isdp-quiz-choices">\n')
+    self.body.append(
+        f'</span> <span class="isdp-quiz-hint">{hint}</span></legend>\n'
+        '<ul class="isdp-quiz-choices">\n'
+    )
 
 
 def visit_choice(self, node: quiz_choice) -> None:
@@ -115,7 +128,8 @@ def visit_choice(self, node: quiz_choice) -> None:
     self.body.append(
         f'<li class="isdp-quiz-choice" data-isdp-choice="{escape(cid)}">'
         f'<input type="{kind}" name="{escape(qid)}" id="{escape(qid)}-{escape(cid)}" '
-        f'value="{escape(cid)}"> <label for="{escape(qid)}-{escape(cid)}">')
+        f'value="{escape(cid)}"> <label for="{escape(qid)}-{escape(cid)}">'
+    )
 
 
 def depart_choice(self, node: quiz_choice) -> None:
@@ -123,7 +137,9 @@ def depart_choice(self, node: quiz_choice) -> None:
 
 
 def visit_answer(self, node: quiz_answer) -> None:
-    self.body.append('<details class="isdp-quiz-answer"><summary>Answer and explanation</summary>\n')
+    self.body.append(
+        '<details class="isdp-quiz-answer"><summary>Answer and explanation</summary>\n'
+    )
 
 
 def depart_answer(self, node: quiz_answer) -> None:
@@ -139,26 +155,37 @@ def visit_explanation(self, node: quiz_explanation) -> None:
 
 
 def visit_scenario(self, node: quiz_scenario) -> None:
-    self.body.append(f'<div class="isdp-scenario" id="{escape(node["ids"][0])}">\n'
-                     if node["ids"] else '<div class="isdp-scenario">\n')
+    self.body.append(
+        f'<div class="isdp-scenario" id="{escape(node["ids"][0])}">\n'
+        if node["ids"]
+        else '<div class="isdp-scenario">\n'
+    )
 
 
 def visit_module_status(self, node: quiz_module_status) -> None:
-    self.body.append('<div class="isdp-tracking-status" data-isdp-tracking-status="" '
-                     'role="status" aria-live="polite"></div>\n')
+    self.body.append(
+        '<div class="isdp-tracking-status" data-isdp-tracking-status="" '
+        'role="status" aria-live="polite"></div>\n'
+    )
     raise nodes.SkipNode
 
 
 def visit_result(self, node: quiz_result) -> None:
     self.body.append(
         '<section class="isdp-quiz-result" data-isdp-quiz-result="" hidden'
-        + _data(course=node["course"], module=node["module"], mastery=node["mastery"],
-                cycle_start=node["cycle_start"], next=_uri(self, node.get("next")),
-                course_url=_uri(self, node["course_doc"]))
+        + _data(
+            course=node["course"],
+            module=node["module"],
+            mastery=node["mastery"],
+            cycle_start=node["cycle_start"],
+            next=_uri(self, node.get("next")),
+            course_url=_uri(self, node["course_doc"]),
+        )
         + ' aria-labelledby="isdp-result-heading">\n'
         '<h2 id="isdp-result-heading">Your result</h2>\n'
         '<div class="isdp-quiz-result-text" data-isdp-result-text="" role="status" '
-        'aria-live="polite"></div>\n</section>\n')
+        'aria-live="polite"></div>\n</section>\n'
+    )
     raise nodes.SkipNode
 
 
@@ -171,9 +198,14 @@ def _uri(self, docname: str | None) -> str | None:
 def visit_progress(self, node: quiz_progress) -> None:
     self.body.append(
         '<span class="isdp-progress" hidden'
-        + _data(progress_course=node["course"], progress_modules=" ".join(node["modules"]),
-                progress_scope=node["scope"], cycle_start=node["cycle_start"])
-        + "></span>")
+        + _data(
+            progress_course=node["course"],
+            progress_modules=" ".join(node["modules"]),
+            progress_scope=node["scope"],
+            cycle_start=node["cycle_start"],
+        )
+        + "></span>"
+    )
     raise nodes.SkipNode
 
 

@@ -68,15 +68,26 @@ def notebook_to_myst(text: str, path: Path | str) -> Converted:
         cell_line = located.line(("cells", index))
         lines, at = _source_lines(located, index, cell.source)
         if cell.cell_type == "code":
-            errors.append(ContentError(path, cell_line, f"cell {index + 1} is a code cell; a module "
-                                                        "notebook holds Markdown cells only"))
+            errors.append(
+                ContentError(
+                    path,
+                    cell_line,
+                    f"cell {index + 1} is a code cell; a module notebook holds Markdown cells only",
+                )
+            )
         elif cell.cell_type == "raw":
             if index == 0 and cell.source.startswith("---"):
                 placer.place(lines, 1)
                 converted.linemap.update({n + 1: at + n for n in range(len(lines))})
             else:
-                errors.append(ContentError(path, cell_line, f"cell {index + 1} is a raw cell; only "
-                                                            "the first cell may be raw (front matter)"))
+                errors.append(
+                    ContentError(
+                        path,
+                        cell_line,
+                        f"cell {index + 1} is a raw cell; only "
+                        "the first cell may be raw (front matter)",
+                    )
+                )
         elif "quiz" in cell.metadata.get("isdp", {}):
             placer.place(*_quiz_cell(cell, lines, at))
             placer.lines.append(_fence(cell.source))
@@ -109,8 +120,10 @@ def check_notebook(path: Path) -> tuple[Converted | None, list[ContentError]]:
         return None, [exc]
     except ContentErrors as exc:
         return None, exc.errors
-    errors = [ContentError(e.path, converted.file_line(e.line), e.message)
-              for e in front_matter.check_text(converted.text, path)]
+    errors = [
+        ContentError(e.path, converted.file_line(e.line), e.message)
+        for e in front_matter.check_text(converted.text, path)
+    ]
     return converted, errors
 
 
@@ -147,8 +160,11 @@ def markdown_to_notebook(text: str) -> nbformat.NotebookNode:
             flush()
             parsed = parse_directive_text(QuizSpec, token.info.strip()[6:].strip(), token.content)
             meta = {"quiz": parsed.arguments[0], **{k: v for k, v in parsed.options.items()}}
-            cells.append(nbformat.v4.new_markdown_cell("\n".join(parsed.body).rstrip(),
-                                                       metadata={"isdp": meta}))
+            cells.append(
+                nbformat.v4.new_markdown_cell(
+                    "\n".join(parsed.body).rstrip(), metadata={"isdp": meta}
+                )
+            )
         else:
             chunk.extend(lines[position:start] if chunk else [])
             chunk.extend(lines[start:end])
@@ -175,6 +191,8 @@ class NotebookParser(MystParser):
                 warn_error(Warn.NOTEBOOK, error)
             return
         for error in front_matter.check_text(converted.text, path):
-            warn_error(Warn.FRONT_MATTER,
-                       ContentError(error.path, converted.file_line(error.line), error.message))
+            warn_error(
+                Warn.FRONT_MATTER,
+                ContentError(error.path, converted.file_line(error.line), error.message),
+            )
         super().parse(converted.text, document)

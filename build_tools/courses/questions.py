@@ -25,8 +25,11 @@ from ..errors import ContentError
 from ..site import MYST_EXTENSIONS
 
 KINDS = ("single", "multiple", "true-false")
-HINTS = {"single": "Choose one answer.", "multiple": "Choose all that apply.",
-         "true-false": "True or false?"}
+HINTS = {
+    "single": "Choose one answer.",
+    "multiple": "Choose all that apply.",
+    "true-false": "True or false?",
+}
 QID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -112,8 +115,9 @@ def _directive_name(token) -> tuple[str, str]:
     return name.strip(), rest.strip()
 
 
-def parse_question(qid: str, options: dict, body: list[str], first_line: int,
-                   path: Path | str, line: int) -> tuple[Question, list[ContentError]]:
+def parse_question(
+    qid: str, options: dict, body: list[str], first_line: int, path: Path | str, line: int
+) -> tuple[Question, list[ContentError]]:
     """Read a quiz body (the lines after the options) into a Question and its errors.
 
     ``first_line`` is the file line of ``body[0]``; ``line`` that of the ``{quiz}`` opener.
@@ -124,8 +128,9 @@ def parse_question(qid: str, options: dict, body: list[str], first_line: int,
         errors.append(ContentError(path, at, message))
 
     kind = options.get("kind", "single")
-    question = Question(id=qid, kind=kind, line=line, prompt=Fragment([], first_line),
-                        select=options.get("select"))
+    question = Question(
+        id=qid, kind=kind, line=line, prompt=Fragment([], first_line), select=options.get("select")
+    )
     if not QID.match(qid):
         error(line, f"question id '{qid}' must be a slug: lower-case letters, digits and hyphens")
     tokens = [t for t in markdown_parser().parse("\n".join(body)) if t.level == 0 and t.map]
@@ -137,13 +142,18 @@ def parse_question(qid: str, options: dict, body: list[str], first_line: int,
     if not prompt_blocks:
         error(line, f"question '{qid}' has no prompt: write the question before the first choice")
     elif prompt_blocks[-1].type != "paragraph_open":
-        error(first_line + prompt_blocks[-1].map[0],
-              f"question '{qid}': end the prompt with the question itself, as a paragraph")
+        error(
+            first_line + prompt_blocks[-1].map[0],
+            f"question '{qid}': end the prompt with the question itself, as a paragraph",
+        )
     for token in blocks[first_choice:]:
         at = first_line + token.map[0]
         if not _is_directive(token):
-            error(at, f"question '{qid}': only {{choice}} and {{explanation}} blocks may follow "
-                      "the first choice; move this text into the prompt or a feedback")
+            error(
+                at,
+                f"question '{qid}': only {{choice}} and {{explanation}} blocks may follow "
+                "the first choice; move this text into the prompt or a feedback",
+            )
             continue
         name, argument = _directive_name(token)
         if name == "choice":
@@ -155,7 +165,9 @@ def parse_question(qid: str, options: dict, body: list[str], first_line: int,
             parsed = parse_directive_text(ExplanationSpec, argument, token.content, line=at)
             question.explanation = Fragment(parsed.body, at + 1 + parsed.body_offset)
         else:
-            error(at, f"question '{qid}': unknown block {{{name}}}; use {{choice}} or {{explanation}}")
+            error(
+                at, f"question '{qid}': unknown block {{{name}}}; use {{choice}} or {{explanation}}"
+            )
     _assign_ids(question, errors, path)
     errors.extend(_check_key(question, path))
     return question, errors
@@ -171,14 +183,31 @@ def _add_choice(question: Question, argument: str, content: str, at: int, path, 
         errors.append(ContentError(path, at, f"question '{question.id}': choice: {warning.msg}"))
     label = " ".join(parsed.arguments).strip()
     feedback = Fragment(parsed.body, at + 1 + parsed.body_offset)
-    choice = Choice(id=parsed.options.get("id", ""), label=label, line=at,
-                    correct="correct" in parsed.options, feedback=feedback)
+    choice = Choice(
+        id=parsed.options.get("id", ""),
+        label=label,
+        line=at,
+        correct="correct" in parsed.options,
+        feedback=feedback,
+    )
     if not label:
-        errors.append(ContentError(path, at, f"question '{question.id}' has an empty choice: "
-                                             "write the answer text after {choice}"))
+        errors.append(
+            ContentError(
+                path,
+                at,
+                f"question '{question.id}' has an empty choice: "
+                "write the answer text after {choice}",
+            )
+        )
     if not feedback.text:
-        errors.append(ContentError(path, at, f"question '{question.id}': choice '{label}' has no "
-                                             "feedback; say why it is right or wrong"))
+        errors.append(
+            ContentError(
+                path,
+                at,
+                f"question '{question.id}': choice '{label}' has no "
+                "feedback; say why it is right or wrong",
+            )
+        )
     question.choices.append(choice)
 
 
@@ -192,11 +221,21 @@ def _assign_ids(question: Question, errors: list[ContentError], path) -> None:
             else:
                 choice.id = LETTERS[index] if index < len(LETTERS) else f"c{index}"
         if not QID.match(choice.id):
-            errors.append(ContentError(path, choice.line, f"question '{question.id}': choice id "
-                                                          f"'{choice.id}' must be a slug"))
+            errors.append(
+                ContentError(
+                    path,
+                    choice.line,
+                    f"question '{question.id}': choice id '{choice.id}' must be a slug",
+                )
+            )
         if choice.id in seen:
-            errors.append(ContentError(path, choice.line, f"question '{question.id}': choice id "
-                                                          f"'{choice.id}' is used twice"))
+            errors.append(
+                ContentError(
+                    path,
+                    choice.line,
+                    f"question '{question.id}': choice id '{choice.id}' is used twice",
+                )
+            )
         seen.add(choice.id)
 
 
@@ -204,33 +243,51 @@ def _check_key(q: Question, path) -> Iterator[ContentError]:
     """The answer key must exist and be one a learner can actually give."""
     correct = len(q.correct)
     if q.explanation is None or not q.explanation.text:
-        yield ContentError(path, q.line, f"question '{q.id}' has no {{explanation}}: say what the "
-                                         "learner should take away")
+        yield ContentError(
+            path,
+            q.line,
+            f"question '{q.id}' has no {{explanation}}: say what the learner should take away",
+        )
     if len(q.choices) < 2:
         yield ContentError(path, q.line, f"question '{q.id}' needs at least two choices")
         return
     if correct == 0:
-        yield ContentError(path, q.line, f"question '{q.id}' has no correct answer: mark one "
-                                         "choice with :correct:")
+        yield ContentError(
+            path, q.line, f"question '{q.id}' has no correct answer: mark one choice with :correct:"
+        )
         return
     if q.kind == "true-false":
         labels = sorted(choice.label.strip().lower() for choice in q.choices)
         if labels != ["false", "true"]:
-            yield ContentError(path, q.line, f"true-false question '{q.id}' needs exactly two "
-                                             "choices, True and False")
+            yield ContentError(
+                path,
+                q.line,
+                f"true-false question '{q.id}' needs exactly two choices, True and False",
+            )
     if q.kind in ("single", "true-false") and correct > 1:
-        yield ContentError(path, q.line, f"{q.kind} question '{q.id}' has {correct} correct "
-                                         "choices; a learner can pick only one (use :kind: multiple)")
+        yield ContentError(
+            path,
+            q.line,
+            f"{q.kind} question '{q.id}' has {correct} correct "
+            "choices; a learner can pick only one (use :kind: multiple)",
+        )
     if q.select is not None and q.kind != "multiple":
-        yield ContentError(path, q.line, f"question '{q.id}': :select: applies only to "
-                                         ":kind: multiple")
+        yield ContentError(
+            path, q.line, f"question '{q.id}': :select: applies only to :kind: multiple"
+        )
     if q.kind == "multiple" and q.select is not None and q.select != correct:
-        yield ContentError(path, q.line, f"multiple-choice question '{q.id}' asks the learner "
-                                         f"to select {q.select} but its key has {correct} correct "
-                                         "choices: the key cannot be satisfied")
+        yield ContentError(
+            path,
+            q.line,
+            f"multiple-choice question '{q.id}' asks the learner "
+            f"to select {q.select} but its key has {correct} correct "
+            "choices: the key cannot be satisfied",
+        )
 
 
-def extract_questions(text: str, path: Path | str, offset: int = 0) -> Iterator[tuple[Question, list[ContentError]]]:
+def extract_questions(
+    text: str, path: Path | str, offset: int = 0
+) -> Iterator[tuple[Question, list[ContentError]]]:
     """Every ``{quiz}`` of a MyST text, at any depth (scenarios, admonitions...).
 
     ``offset`` is the file line before ``text``'s first line.
@@ -244,15 +301,20 @@ def extract_questions(text: str, path: Path | str, offset: int = 0) -> Iterator[
             try:
                 parsed = parse_directive_text(QuizSpec, argument, token.content, line=opener)
             except Exception as exc:  # MarkupError: bad options or arguments
-                yield Question(argument or "?", "single", opener, Fragment([], opener)), [
-                    ContentError(path, opener, f"quiz: {exc}")]
+                yield (
+                    Question(argument or "?", "single", opener, Fragment([], opener)),
+                    [ContentError(path, opener, f"quiz: {exc}")],
+                )
                 continue
             if parsed.warnings:
-                yield Question(argument or "?", "single", opener, Fragment([], opener)), [
-                    ContentError(path, opener, f"quiz: {w.msg}") for w in parsed.warnings]
+                yield (
+                    Question(argument or "?", "single", opener, Fragment([], opener)),
+                    [ContentError(path, opener, f"quiz: {w.msg}") for w in parsed.warnings],
+                )
                 continue
             qid = parsed.arguments[0] if parsed.arguments else ""
-            yield parse_question(qid, parsed.options, parsed.body,
-                                 opener + 1 + parsed.body_offset, path, opener)
+            yield parse_question(
+                qid, parsed.options, parsed.body, opener + 1 + parsed.body_offset, path, opener
+            )
         else:
             yield from extract_questions(token.content, path, opener)

@@ -43,15 +43,20 @@ def _module_page(app: Sphinx, doctree: nodes.document) -> None:
     meta += nodes.Text(f"Module {index + 1} of {len(course.modules)} in ")
     meta += _doc_link(course.docname, course.title)
     plural = "" if len(questions) == 1 else "s"
-    meta += nodes.Text(f" · {len(questions)} question{plural} · pass mark "
-                       f"{round(course.mastery_score * 100)}%")
+    meta += nodes.Text(
+        f" · {len(questions)} question{plural} · pass mark {round(course.mastery_score * 100)}%"
+    )
     section.insert(1, meta)
     section.insert(2, qn.quiz_module_status())
     following = course.modules[index + 1] if index + 1 < len(course.modules) else None
-    section += qn.quiz_result(course=course.id, module=module, mastery=course.mastery_score,
-                              cycle_start=site_settings(app).training.cycle_start_month,
-                              next=course.module_docname(following) if following else None,
-                              course_doc=course.docname)
+    section += qn.quiz_result(
+        course=course.id,
+        module=module,
+        mastery=course.mastery_score,
+        cycle_start=site_settings(app).training.cycle_start_month,
+        next=course.module_docname(following) if following else None,
+        course_doc=course.docname,
+    )
 
 
 def _init_env(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
@@ -88,10 +93,15 @@ def _check(app: Sphinx, env: BuildEnvironment) -> None:
             for qid, line in env.isdp_questions.get(docname, []):
                 if qid in seen:
                     first = seen[qid]
-                    warn_error(Warn.QUIZ, ContentError(
-                        env.doc2path(docname), line,
-                        f"question id '{qid}' is used twice in course '{course.id}' "
-                        f"(first at {Path(env.doc2path(first[0])).name}:{first[1]})"))
+                    warn_error(
+                        Warn.QUIZ,
+                        ContentError(
+                            env.doc2path(docname),
+                            line,
+                            f"question id '{qid}' is used twice in course '{course.id}' "
+                            f"(first at {Path(env.doc2path(first[0])).name}:{first[1]})",
+                        ),
+                    )
                 else:
                     seen[qid] = (docname, line)
 

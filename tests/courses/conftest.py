@@ -43,8 +43,10 @@ description: The list of courses of the small test site, one demo course.
 
 
 def module(body: str) -> str:
-    return ("---\ndescription: The one module of the demo course, with its questions.\n---\n\n"
-            "# First module\n\nSome teaching text.\n\n" + body)
+    return (
+        "---\ndescription: The one module of the demo course, with its questions.\n---\n\n"
+        "# First module\n\nSome teaching text.\n\n" + body
+    )
 
 
 QUESTION = """\
@@ -91,14 +93,19 @@ def course_site(make_site):
     """
 
     def _make(modules: dict[str, str], course_yaml: str = COURSE_YAML) -> Path:
-        pages = {"content/index.md": HOME, "courses/index.md": COURSES_INDEX,
-                 "courses/demo/index.md": COURSE_INDEX, "courses/demo/course.yaml": course_yaml}
+        pages = {
+            "content/index.md": HOME,
+            "courses/index.md": COURSES_INDEX,
+            "courses/demo/index.md": COURSE_INDEX,
+            "courses/demo/course.yaml": course_yaml,
+        }
         pages.update({f"courses/demo/{name}": text for name, text in modules.items()})
         src = make_site(pages)
         duties = yaml.safe_load((REPO / "content/data/duties.yaml").read_text(encoding="utf-8"))
         (src / "content/data/traceability.yaml").write_text(
             "".join(f"{duty['id']}: {{pages: [content/index]}}\n" for duty in duties["duties"]),
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         return src
 
     return _make

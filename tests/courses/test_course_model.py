@@ -45,8 +45,12 @@ def test_valid_course_loads(tmp_path):
 
 
 def test_schema_errors_name_their_lines(tmp_path):
-    text = COURSE_YAML.replace("mastery_score: 0.8", "mastery_score: 1.5").replace(
-        "required_for: [all]", "required_for: [all, teacher]") + "colour: blue\n"
+    text = (
+        COURSE_YAML.replace("mastery_score: 0.8", "mastery_score: 1.5").replace(
+            "required_for: [all]", "required_for: [all, teacher]"
+        )
+        + "colour: blue\n"
+    )
     assert messages(write_course(tmp_path, text)) == [
         "4: 'required_for': 'all' already means every employee; list no other role with it",
         "5: 'mastery_score': Input should be less than or equal to 1",
@@ -55,7 +59,9 @@ def test_schema_errors_name_their_lines(tmp_path):
 
 
 def test_folder_rules(tmp_path):
-    text = COURSE_YAML.replace("id: demo", "id: other").replace("modules: [first]", "modules: [first, second]")
+    text = COURSE_YAML.replace("id: demo", "id: other").replace(
+        "modules: [first]", "modules: [first, second]"
+    )
     assert messages(write_course(tmp_path, text, modules=("first.md", "stray.md"))) == [
         "1: id 'other' must equal the folder name 'demo' (ids are stable join keys)",
         "7: module 'second' has no file second.md or second.ipynb in demo/",

@@ -36,10 +36,15 @@ Keep your password to yourself.
 :::::
 """
 
-MULTIPLE = QUESTION.replace("demo-01", "demo-03").replace(":kind: single", ":kind: multiple\n:select: 2").replace(
-    ":::{choice} That one.\n", ":::{choice} That one.\n:correct:\n")
+MULTIPLE = (
+    QUESTION.replace("demo-01", "demo-03")
+    .replace(":kind: single", ":kind: multiple\n:select: 2")
+    .replace(":::{choice} That one.\n", ":::{choice} That one.\n:correct:\n")
+)
 
-MODULE = module(QUESTION + "\n## A second section\n\nMore *teaching* text.\n\n" + SCENARIO + "\n" + MULTIPLE)
+MODULE = module(
+    QUESTION + "\n## A second section\n\nMore *teaching* text.\n\n" + SCENARIO + "\n" + MULTIPLE
+)
 
 
 def article(outdir) -> str:
@@ -86,7 +91,8 @@ def test_notebook_errors_name_the_line_of_the_ipynb_file(tmp_path):
 
     _, errors = check_module(path)
     assert [e.message for e in errors] == [
-        "question 'demo-01' has no correct answer: mark one choice with :correct:"]
+        "question 'demo-01' has no correct answer: mark one choice with :correct:"
+    ]
     # the quiz opener is generated from the cell's metadata, just above its source lines
     first_source = next(i for i, line in enumerate(lines) if '"Which answer is right?' in line) + 1
     assert first_source - 4 <= errors[0].line < first_source
@@ -97,6 +103,10 @@ def test_source_lines_keep_their_json_line_numbers(tmp_path):
     converted = notebook_to_myst(text, "first.ipynb")
     json_lines, myst_lines = text.splitlines(), converted.text.splitlines()
     for number, line in enumerate(myst_lines, start=1):
-        if line.strip() and number not in converted.linemap and not line.startswith(("::::{quiz}", ":kind:", ":select:")):
+        if (
+            line.strip()
+            and number not in converted.linemap
+            and not line.startswith(("::::{quiz}", ":kind:", ":select:"))
+        ):
             if line.strip() != "::::":
                 assert json.loads(json_lines[number - 1].strip().rstrip(",")).rstrip("\n") == line

@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 import json
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -52,7 +51,8 @@ def answer_with_keyboard(page, question: dict, choose: list[str]) -> None:
 
 def questions_of(page) -> list[dict]:
     return page.evaluate("""[...document.querySelectorAll('[data-isdp-quiz]')].map(q => ({
-        id: q.dataset.isdpQuestion, kind: q.dataset.isdpKind, correct: q.dataset.isdpCorrect.split(' '),
+        id: q.dataset.isdpQuestion, kind: q.dataset.isdpKind,
+        correct: q.dataset.isdpCorrect.split(' '),
         choices: [...q.querySelectorAll('input')].map(i => i.value)}))""")
 
 
@@ -63,7 +63,11 @@ def test_a_module_completed_with_the_keyboard_only(page, site_server):
     page.evaluate(RECORD_EVENTS)
     assert page.evaluate("window.isdpQuiz") == {"version": 1}
     questions = questions_of(page)
-    assert len(questions) == 6 and {q["kind"] for q in questions} == {"single", "multiple", "true-false"}
+    assert len(questions) == 6 and {q["kind"] for q in questions} == {
+        "single",
+        "multiple",
+        "true-false",
+    }
 
     # One wrong answer out of six: 5/6 = 83%, above the 80% mastery score.
     wrong = questions[2]
@@ -137,15 +141,20 @@ def test_module_page_has_no_axe_violations(page, site_server):
     violations = []
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
-        result = page.evaluate("axe.run({include: [['article']]}, "
-                               "{runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})")
-        violations += [(scheme, v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+        result = page.evaluate(
+            "axe.run({include: [['article']]}, "
+            "{runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
+        )
+        violations += [
+            (scheme, v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]
+        ]
     assert violations == []
 
 
 def test_course_page_assets_stay_within_the_60_kb_budget(page, site_server):
     page.goto(site_server + MODULE)
-    urls = page.evaluate("""[...document.querySelectorAll('link[rel=stylesheet][href], script[src]')]
+    urls = page.evaluate("""[...document.querySelectorAll(
+        'link[rel=stylesheet][href], script[src]')]
         .map(e => e.href || e.src)""")
     total = sum(len(gzip.compress(urllib.request.urlopen(url).read())) for url in urls)
     assert any(url.split("?")[0].endswith("/quiz.js") for url in urls)

@@ -24,34 +24,64 @@ def question(**replace: str) -> str:
 CASES = {
     "no correct answer": (
         question(**{":correct:\n": ""}),
-        [(1, "question 'demo-01' has no correct answer: mark one choice with :correct:")]),
+        [(1, "question 'demo-01' has no correct answer: mark one choice with :correct:")],
+    ),
     "empty choice": (
         question(**{":::{choice} That one.": ":::{choice}"}),
-        [(11, "question 'demo-01' has an empty choice: write the answer text after {choice}")]),
+        [(11, "question 'demo-01' has an empty choice: write the answer text after {choice}")],
+    ),
     "unsatisfiable multiple-choice key": (
         question(**{":kind: single": ":kind: multiple\n:select: 2"}),
-        [(1, "multiple-choice question 'demo-01' asks the learner to select 2 but its key has "
-             "1 correct choices: the key cannot be satisfied")]),
+        [
+            (
+                1,
+                "multiple-choice question 'demo-01' asks the learner to select 2 but its key has "
+                "1 correct choices: the key cannot be satisfied",
+            )
+        ],
+    ),
     "two correct answers in a single-choice question": (
         question(**{":::{choice} That one.": ":::{choice} That one.\n:correct:"}),
-        [(1, "single question 'demo-01' has 2 correct choices; a learner can pick only one "
-             "(use :kind: multiple)")]),
+        [
+            (
+                1,
+                "single question 'demo-01' has 2 correct choices; a learner can pick only one "
+                "(use :kind: multiple)",
+            )
+        ],
+    ),
     "true-false needs True and False": (
         question(**{":kind: single": ":kind: true-false"}),
-        [(1, "true-false question 'demo-01' needs exactly two choices, True and False")]),
+        [(1, "true-false question 'demo-01' needs exactly two choices, True and False")],
+    ),
     "choice without feedback": (
         question(**{"No, because it is not.\n": ""}),
-        [(11, "question 'demo-01': choice 'That one.' has no feedback; say why it is right or wrong")]),
+        [
+            (
+                11,
+                "question 'demo-01': choice 'That one.' has no feedback; "
+                "say why it is right or wrong",
+            )
+        ],
+    ),
     "no explanation": (
         QUESTION.replace(":::{explanation}\nPick the right one.\n:::\n", ""),
-        [(1, "question 'demo-01' has no {explanation}: say what the learner should take away")]),
+        [(1, "question 'demo-01' has no {explanation}: say what the learner should take away")],
+    ),
     "unknown kind": (
         question(**{":kind: single": ":kind: essay"}),
-        [(1, "quiz: Invalid option value for 'kind': essay: \"essay\" unknown; choose from "
-             "\"single\", \"multiple\", or \"true-false\"")]),
+        [
+            (
+                1,
+                "quiz: Invalid option value for 'kind': essay: \"essay\" unknown; choose from "
+                '"single", "multiple", or "true-false"',
+            )
+        ],
+    ),
     "duplicate ids": (
         QUESTION + "\n" + QUESTION,
-        [(20, "question id 'demo-01' is used twice in course 'demo' (first at first.md:9)")]),
+        [(20, "question id 'demo-01' is used twice in course 'demo' (first at first.md:9)")],
+    ),
 }
 
 
@@ -70,8 +100,10 @@ def test_isdp_check_reports_the_error_with_its_line(case, course_site, monkeypat
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("case", ["no correct answer", "empty choice",
-                                  "unsatisfiable multiple-choice key", "duplicate ids"])
+@pytest.mark.parametrize(
+    "case",
+    ["no correct answer", "empty choice", "unsatisfiable multiple-choice key", "duplicate ids"],
+)
 def test_the_build_warns_with_the_same_line(case, course_site, build_site):
     src = course_site({"first.md": module(CASES[case][0])})
     result = build_site(src)
@@ -89,7 +121,11 @@ def test_a_valid_module_checks_and_builds_cleanly(course_site, build_site, monke
 
 def test_a_quiz_outside_a_course_module_is_refused(course_site, build_site):
     src = course_site({"first.md": module(QUESTION)})
-    (src / "courses/loose.md").write_text(module(QUESTION).replace("demo-01", "loose-01"), encoding="utf-8")
+    (src / "courses/loose.md").write_text(
+        module(QUESTION).replace("demo-01", "loose-01"), encoding="utf-8"
+    )
     result = build_site(src)
-    assert any("courses/loose.md:9: WARNING: a {quiz} belongs in a course module" in w
-               for w in result.warnings)
+    assert any(
+        "courses/loose.md:9: WARNING: a {quiz} belongs in a course module" in w
+        for w in result.warnings
+    )
