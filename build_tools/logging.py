@@ -28,6 +28,8 @@ class Warn(str, Enum):
     """A data file read by a directive is invalid."""
     DIRECTIVE = "directive"
     """A directive was used with wrong arguments or content."""
+    POLICY = "policy"
+    """A policy template, its front matter or its page is invalid."""
 
 
 def warn(subtype: Warn, message: str, location: object = None) -> None:
