@@ -184,6 +184,10 @@ def coverage_text(templates: list[Template]) -> str:
         lines += [f"- **{c}** {frameworks.CSF_CATEGORIES[c]} ({frameworks.CSF_FUNCTION_OF[c]})" for c in missing]
     else:
         lines.append("Every CSF 2.0 category is addressed by at least one policy.")
+    thin = [c for c, ts in cover.items() if len(ts) == 1]
+    if thin:
+        lines += ["", "Categories only one policy addresses (a change to that policy can open a gap): "
+                  + ", ".join(f"{c} {frameworks.CSF_CATEGORIES[c]}" for c in thin) + "."]
     lines += ["", "| Function | Category | Policies |", "| --- | --- | --- |"]
     for cid, ts in cover.items():
         names = ", ".join(_doc(t) for t in ts) or "**none**"

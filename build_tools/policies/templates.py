@@ -150,7 +150,9 @@ def load_all(srcdir: Path) -> list[Template]:
     if errors:
         raise ContentErrors(errors)
     context = validation_context(srcdir)
-    return [read(path, context) for path in template_paths(srcdir)]
+    order = list(frameworks.REQUIRED_POLICIES)
+    found = [read(path, context) for path in template_paths(srcdir)]
+    return sorted(found, key=lambda t: order.index(t.id) if t.id in order else len(order))
 
 
 def _body_errors(template: Template, registry: dict[str, parameters.Parameter]) -> list[ContentError]:
