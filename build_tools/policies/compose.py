@@ -7,7 +7,7 @@ wording; only the values differ.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import SimpleNamespace
 from typing import Any
 
@@ -56,13 +56,14 @@ def duty_text(refs: list[str], sources: dict[str, str]) -> str:
     return "; ".join(sources.get(ref, ref) for ref in refs)
 
 
-def metadata_table(t: Template, duties: dict[str, str], next_review: str) -> str:
+def metadata_table(t: Template, duties: dict[str, str], next_review: str, cycle: int | None = None) -> str:
     m = t.meta
+    cycle = min(cycle or m.review_cycle_months, m.review_cycle_months)
     rows = [
         ("Purpose", m.purpose),
         ("Owner", m.owner),
         ("Approved by", m.approver),
-        ("Review", f"at least every {m.review_cycle_months} months (Rule 55.1 section 6(b)); "
+        ("Review", f"at least every {cycle} months (Rule 55.1 section 6(b)); "
                    f"next review by {next_review}"),
         ("Rule 55.1 and LEA duties", duty_text(m.rule_refs, duties)),
         ("NIST CSF 2.0", _ids(m.csf, frameworks.CSF_CATEGORIES)),
@@ -101,7 +102,7 @@ def pack_document(t: Template, registry: dict[str, Parameter], duties: dict[str,
     parts = [f"# {t.meta.title}", "",
              f"**{district['name']}** (MDE district number {district['code']}). Adopted by the "
              f"School Board on {district['adoption_date']}; next review due by {district['next_review']}.", "",
-             plain(metadata_table(t, duties, district["next_review"])), ""]
+             plain(metadata_table(t, duties, district["next_review"], int(values["review_cycle_months"]))), ""]
     if t.meta.parameters:
         parts += ["## District parameters", "",
                   "| Parameter | This district | MDE floor | Source of the floor |",
@@ -116,7 +117,8 @@ def pack_document(t: Template, registry: dict[str, Parameter], duties: dict[str,
 
 
 def cover_document(templates: list[Template], registry: dict[str, Parameter],
-                   district: dict[str, str], values: dict[str, Any], contacts: dict[str, str]) -> str:
+                   district: dict[str, str], values: dict[str, Any], contacts: dict[str, str],
+                   link: Callable[[Template], str | None] = lambda t: None) -> str:
     """The pack's cover: the policies, next review dates and the district's stricter values."""
     parts = [f"# {district['name']}: information security and data privacy policies", "",
              f"Policy pack for MDE district number {district['code']}, prepared from the Mississippi "
@@ -128,14 +130,17 @@ def cover_document(templates: list[Template], registry: dict[str, Parameter],
     parts += ["", "## Policies in this pack", "",
               "| No. | Policy | Owner | Adopted | Next review by |", "| --- | --- | --- | --- | --- |"]
     for number, t in enumerate(templates, start=1):
-        parts.append(f"| {number} | {_cell(t.meta.title)} | {t.meta.owner} | "
+        target = link(t)
+        name = f"[{_cell(t.meta.title)}]({target})" if target else _cell(t.meta.title)
+        parts.append(f"| {number} | {name} | {t.meta.owner} | "
                      f"{district['adoption_date']} | {district['next_review']} |")
     parts += ["", "## Values that differ from the MDE defaults", ""]
     changed = [(n, p) for n, p in registry.items() if values[n] != p.floor]
     if changed:
         parts += ["| Parameter | This district | MDE default | Policies |", "| --- | --- | --- | --- |"]
         for name, param in changed:
-            users = ", ".join(t.meta.title for t in templates if name in t.meta.parameters) or "none"
+            using = [t.meta.title for t in templates if name in t.meta.parameters]
+            users = "all policies" if len(using) == len(templates) else ", ".join(using) or "none"
             parts.append(f"| {_cell(param.title)} | {param.describe(values[name])} | "
                          f"{param.describe(param.floor)} | {_cell(users)} |")
     else:
@@ -198,4 +203,24 @@ def coverage_text(templates: list[Template]) -> str:
         gaps = [f"{i} {n}" for i, n in table.items() if i not in used]
         lines += ["", f"{label}: {len(used)} of {len(table)} addressed"
                   + (f"; not addressed: {'; '.join(gaps)}." if gaps else ".")]
+    return "\n".join(lines)
+
+
+def parameters_table(registry: dict[str, Parameter], templates: list[Template]) -> str:
+    """Every MDE floor with its source and the policies that use it (from parameters.yaml)."""
+    lines = ["| Parameter | MDE default and floor | Stricter direction | Source | Used by |",
+             "| --- | --- | --- | --- | --- |"]
+    for name, param in registry.items():
+        users = [t for t in templates if name in t.meta.parameters]
+        used = "all policies" if len(users) == len(templates) else ", ".join(_doc(t) for t in users) or "none"
+        lines.append(f"| {_cell(param.title)} (`{name}`) | {param.describe(param.floor)} | "
+                     f"{param.direction()} | {_cell(param.source)} | {used} |")
+    return "\n".join(lines)
+
+
+def schema_table(model: Any) -> str:
+    """The keys of a pydantic model with their descriptions: documentation from the declaration."""
+    lines = ["| Key | Required | Meaning |", "| --- | --- | --- |"]
+    for name, field in model.model_fields.items():
+        lines.append(f"| `{name}` | {'yes' if field.is_required() else 'no'} | {_cell(field.description or '')} |")
     return "\n".join(lines)

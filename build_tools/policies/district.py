@@ -36,10 +36,10 @@ PLACEHOLDERS: dict[str, str] = {
 class Person(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=2)
-    title: str | None = None
-    email: EmailStr
-    phone: str | None = Field(None, pattern=r"^[0-9+().\- ]{7,20}$")
+    name: str = Field(min_length=2, description="The person's full name.")
+    title: str | None = Field(None, description="Job title, when it differs from the role.")
+    email: EmailStr = Field(description="A work email address.")
+    phone: str | None = Field(None, pattern=r"^[0-9+().\- ]{7,20}$", description="A work telephone number.")
 
 
 class Contact(Person):
@@ -51,16 +51,18 @@ class District(BaseModel):
 
     name: str = Field(min_length=3, description="The district's legal name.")
     code: str = Field(pattern=r"^\d{4}$", description="The MDE four-digit district number.")
-    superintendent: Person
-    technology_coordinator: Person
-    security_contact: Contact = Field(description="Who receives reports and writes to the MDE ISO.")
-    board_adoption_date: dt.date
+    superintendent: Person = Field(description="name, email (title, phone optional).")
+    technology_coordinator: Person = Field(description="name, email (title, phone optional).")
+    security_contact: Contact = Field(description="Who receives reports and writes to the MDE ISO: "
+                                                   "name, email, phone (title optional).")
+    board_adoption_date: dt.date = Field(description="The day the School Board adopted the pack (YYYY-MM-DD); "
+                                                     "next review dates count from it.")
 
 
 class DistrictFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    district: District
+    district: District = Field(description="Who the district is (the keys below).")
     parameters: dict[str, Any] = Field(default_factory=dict,
                                        description="Overrides of MDE defaults; each must be at least as strict.")
 

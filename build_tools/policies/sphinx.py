@@ -21,7 +21,7 @@ from .. import traceability
 from ..errors import ContentError, ContentErrors
 from ..logging import Warn, warn, warn_error
 from ..site import site_settings
-from . import compose, parameters, templates
+from . import compose, district, parameters, templates
 from .district import PLACEHOLDERS
 
 PAGES_DIR = "content/policies"
@@ -163,6 +163,34 @@ class PolicyCoverage(_PolicyDirective):
         return []
 
 
+class PolicyParameters(_PolicyDirective):
+    """``{policy-parameters}``: every MDE floor, its source and the policies using it."""
+
+    def run(self) -> list[nodes.Node]:
+        found = self.all_templates()
+        if found:
+            registry, _ = parameters.load(Path(self.env.srcdir))
+            self.render_markdown(compose.parameters_table(registry, found), self.lineno)
+        return []
+
+
+class PolicySchema(_PolicyDirective):
+    """``{policy-schema} front-matter|district|person``: keys of a declared schema."""
+
+    required_arguments = 1
+    MODELS = {"front-matter": templates.PolicyFrontMatter, "district": district.District,
+              "district-file": district.DistrictFile, "contact": district.Contact}
+
+    def run(self) -> list[nodes.Node]:
+        model = self.MODELS.get(self.arguments[0])
+        if model is None:
+            warn(Warn.POLICY, f"unknown schema '{self.arguments[0]}' (known: {', '.join(self.MODELS)})",
+                 self.get_location())
+            return []
+        self.render_markdown(compose.schema_table(model), self.lineno)
+        return []
+
+
 def check(srcdir: Path, docnames: set[str]) -> list[ContentError]:
     """Template errors plus: every template has its page under content/policies/."""
     errors = templates.check(srcdir)
@@ -186,5 +214,7 @@ def setup_policies(app: Sphinx) -> None:
     app.add_directive("policy-index", PolicyIndex)
     app.add_directive("policy-crosswalk", PolicyCrosswalk)
     app.add_directive("policy-coverage", PolicyCoverage)
+    app.add_directive("policy-parameters", PolicyParameters)
+    app.add_directive("policy-schema", PolicySchema)
     app.connect("env-check-consistency", _check_build)
     app.add_css_file("isdp-policies.css")
