@@ -21,7 +21,7 @@ from .. import traceability
 from ..errors import ContentError, ContentErrors
 from ..logging import Warn, warn, warn_error
 from ..site import site_settings
-from . import compose, district, parameters, templates
+from . import compose, district, frameworks, parameters, templates
 from .district import PLACEHOLDERS
 
 PAGES_DIR = "content/policies"
@@ -64,7 +64,8 @@ def _context(env: BuildEnvironment) -> dict[str, Any] | None:
 class _PolicyDirective(SphinxDirective):
     def note_sources(self) -> None:
         srcdir = Path(self.env.srcdir)
-        for name in (parameters.PARAMETERS_FILE, traceability.DUTIES_FILE, templates.TEMPLATES_DIR):
+        # Files only: Sphinx treats a directory dependency as missing and re-reads every time.
+        for name in (parameters.PARAMETERS_FILE, traceability.DUTIES_FILE):
             self.env.note_dependency(str(srcdir / name))
 
     def render_markdown(self, text: str, lineno: int) -> None:
@@ -96,6 +97,8 @@ class _PolicyDirective(SphinxDirective):
         srcdir = Path(self.env.srcdir)
         for path in templates.template_paths(srcdir):
             self.env.note_dependency(str(path))
+        # A new policy means a new entry in frameworks.REQUIRED_POLICIES: re-read then.
+        self.env.note_dependency(frameworks.__file__)
         try:
             return templates.load_all(srcdir)
         except (ContentError, ContentErrors):

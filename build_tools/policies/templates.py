@@ -219,6 +219,7 @@ def check(srcdir: Path) -> list[ContentError]:
     errors: list[ContentError] = []
     seen: dict[str, Path] = {}
     for path in template_paths(srcdir):
+        seen[path.name.removesuffix(SUFFIX)] = path
         try:
             template = read(path, context)
         except ContentError as exc:
@@ -227,7 +228,6 @@ def check(srcdir: Path) -> list[ContentError]:
         except ContentErrors as exc:
             errors.extend(exc.errors)
             continue
-        seen[template.id] = path
         required = frameworks.REQUIRED_POLICIES.get(template.id)
         if required is None:
             errors.append(ContentError(path, 2, f"'{template.id}' is not one of the 22 policies the "
