@@ -34,6 +34,8 @@ class Warn(StrEnum):
     """A quiz question is invalid (no correct answer, duplicate id, empty choice...)."""
     NOTEBOOK = "notebook"
     """A notebook module cannot be read (bad JSON, code cells, front matter)."""
+    POLICY = "policy"
+    """A policy template, its front matter or its page is invalid."""
 
 
 def warn(subtype: Warn, message: str, location: object = None) -> None:
