@@ -13,6 +13,7 @@ from sphinx.project import Project
 
 from . import front_matter, governance_calendar, traceability
 from .errors import ContentError, ContentErrors
+from .guidance import checklists
 from .settings import load_settings
 from .site import INCLUDE_PATTERNS
 
@@ -47,11 +48,16 @@ def check_governance_calendar(srcdir: Path, docnames: set[str]) -> list[ContentE
     return _errors_of(lambda: governance_calendar.load(srcdir))
 
 
+def check_checklists(srcdir: Path, docnames: set[str]) -> list[ContentError]:
+    return checklists.check(srcdir, docnames)
+
+
 CHECKS: list[Check] = [
     check_site,
     check_front_matter,
     check_traceability,
     check_governance_calendar,
+    check_checklists,
 ]
 
 

@@ -28,6 +28,10 @@ class Warn(str, Enum):
     """A data file read by a directive is invalid."""
     DIRECTIVE = "directive"
     """A directive was used with wrong arguments or content."""
+    CHECKLIST = "checklist"
+    """A self-assessment checklist (guidance/checklists/*.yaml) is invalid or missing."""
+    WEBINAR = "webinar"
+    """A webinar part is invalid, e.g. a video without WebVTT captions (WCAG 2.1 AA)."""
 
 
 def warn(subtype: Warn, message: str, location: object = None) -> None:
