@@ -109,9 +109,11 @@ class WebinarDirective(SphinxDirective):
         self.env.note_dependency(rel)
         return self.env.dlfiles.add_file(self.env.docname, rel).as_posix()
 
-    def _downloads(self, part: WebinarPart) -> nodes.bullet_list:
+    def _downloads(self, part: WebinarPart) -> nodes.Node:
         items = nodes.bullet_list(classes=["isdp-webinar-downloads"])
         entries = list(part.downloads)
+        if not entries:
+            return nodes.paragraph(text="No downloads for this part yet.", classes=["isdp-unpublished"])
         if part.captions:
             entries.append(Download(title=f"Captions ({part.captions_language})", kind="captions",
                                     file=part.captions))
@@ -141,7 +143,16 @@ class WebinarListingDirective(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
+        listings = getattr(self.env, "isdp_webinar_listings", set())
+        listings.add(self.env.docname)
+        self.env.isdp_webinar_listings = listings  # type: ignore[attr-defined]
         return [webinar_listing()]
+
+
+def _listings_outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
+                       removed: set[str]) -> list[str]:
+    """A listing shows other pages' parts, so it is rebuilt whenever the site is."""
+    return sorted(getattr(env, "isdp_webinar_listings", set()) & env.found_docs)
 
 
 class FillWebinarListing(SphinxPostTransform):
@@ -154,15 +165,15 @@ class FillWebinarListing(SphinxPostTransform):
             out: list[nodes.Node] = []
             for doc in series_docs:
                 parts = sorted(_parts(env)[doc], key=lambda p: p["part"])
-                head = nodes.paragraph(classes=["isdp-webinar-series"])
                 ref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget=f"/{doc}",
                                             refexplicit=False, refdoc=env.docname)
                 ref += nodes.inline(text=doc)
-                head += nodes.strong("", "", ref)
+                series = nodes.section(ids=[f"series-{doc.rsplit('/', 1)[-1]}"], classes=["isdp-webinar-series"])
+                series += nodes.title("", "", ref)
                 description = env.metadata.get(doc, {}).get("description")
                 if description:
-                    head += nodes.Text(f" {description}")
-                out.append(head)
+                    series += nodes.paragraph(text=str(description))
+                out.append(series)
                 listing = nodes.bullet_list()
                 for part in parts:
                     para = nodes.paragraph()
@@ -171,7 +182,7 @@ class FillWebinarListing(SphinxPostTransform):
                              if uri else nodes.Text(part["title"]))
                     para += nodes.Text(". " + _status(part))
                     listing += nodes.list_item("", para)
-                out.append(listing)
+                series += listing
             if not out:
                 out = [nodes.paragraph(text="No webinar series is listed yet.")]
             node.replace_self(out)
@@ -263,4 +274,5 @@ def setup_webinars(app: Sphinx) -> None:
                  latex=neutral, man=neutral, texinfo=neutral)
     app.connect("doctree-read", _register_parts)
     app.connect("env-purge-doc", _purge)
+    app.connect("env-get-outdated", _listings_outdated)
     app.connect("env-merge-info", _merge)
