@@ -13,7 +13,7 @@ from sphinx.project import Project
 
 from . import front_matter, governance_calendar, traceability
 from .errors import ContentError, ContentErrors
-from .guidance import checklists
+from .guidance import checklists, webinars
 from .settings import load_settings
 from .site import INCLUDE_PATTERNS
 
@@ -52,12 +52,17 @@ def check_checklists(srcdir: Path, docnames: set[str]) -> list[ContentError]:
     return checklists.check(srcdir, docnames)
 
 
+def check_webinars(srcdir: Path, docnames: set[str]) -> list[ContentError]:
+    return webinars.check(srcdir, docnames)
+
+
 CHECKS: list[Check] = [
     check_site,
     check_front_matter,
     check_traceability,
     check_governance_calendar,
     check_checklists,
+    check_webinars,
 ]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .. import yamlfile
 from ..errors import ContentError, ContentErrors
@@ -61,15 +61,6 @@ class Checklist(BaseModel):
     intro: str = Field(min_length=20, description="One or two sentences shown above the items.")
     sections: list[Section] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> Checklist:
-        seen: set[str] = set()
-        for item in self.items():
-            if item.id in seen:
-                raise ValueError(f"item id '{item.id}' is used twice")
-            seen.add(item.id)
-        return self
-
     def items(self) -> list[Item]:
         return [item for section in self.sections for item in section.items]
 
@@ -82,15 +73,19 @@ def load(path: Path, docnames: set[str] | None = None) -> Checklist:
     """Read and validate one checklist; with ``docnames``, guidance links must exist."""
     located = yamlfile.load(path)
     checklist = yamlfile.validate(Checklist, located)
-    if docnames is not None:
-        errors = []
-        for s, section in enumerate(checklist.sections):
-            for i, item in enumerate(section.items):
-                if item.guidance not in docnames:
-                    errors.append(located.error(("sections", s, "items", i, "guidance"),
-                                                f"item '{item.id}': guidance page '{item.guidance}' does not exist"))
-        if errors:
-            raise ContentErrors(errors)
+    errors = []
+    seen: set[str] = set()
+    for s, section in enumerate(checklist.sections):
+        for i, item in enumerate(section.items):
+            if item.id in seen:
+                errors.append(located.error(("sections", s, "items", i, "id"),
+                                            f"item id '{item.id}' is used twice"))
+            seen.add(item.id)
+            if docnames is not None and item.guidance not in docnames:
+                errors.append(located.error(("sections", s, "items", i, "guidance"),
+                                            f"item '{item.id}': guidance page '{item.guidance}' does not exist"))
+    if errors:
+        raise ContentErrors(errors)
     return checklist
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
+import re
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationInfo, field_validator, model_validator
 
 from .. import yamlfile
+from ..errors import ContentError, ContentErrors
 
 KINDS = {"slides": "Slide deck", "guidance": "Guidance document", "handout": "Handout",
          "transcript": "Transcript", "captions": "Captions"}
@@ -139,3 +141,39 @@ def human_size(size: int) -> str:
         if size >= scale:
             return f"{size / scale:.1f} {unit}"
     return f"{size} bytes"
+
+
+def find_parts(text: str) -> list[tuple[int, str]]:
+    """The ``{webinar}`` blocks of a Markdown page: (line of the opening fence, YAML body)."""
+    blocks: list[tuple[int, str]] = []
+    lines = text.splitlines()
+    index = 0
+    while index < len(lines):
+        opening = re.match(r"^(`{3,}|:{3,})\{webinar\}\s*$", lines[index])
+        index += 1
+        if not opening:
+            continue
+        start, body = index, []
+        while index < len(lines) and lines[index].strip() != opening.group(1):
+            body.append(lines[index])
+            index += 1
+        blocks.append((start, "\n".join(body)))
+        index += 1
+    return blocks
+
+
+def check(srcdir: Path, docnames: set[str]) -> list[ContentError]:
+    """``isdp check``: validate every webinar part without a build."""
+    errors: list[ContentError] = []
+    for doc in sorted(docnames):
+        page = Path(srcdir) / f"{doc}.md"
+        if not page.is_file():
+            continue
+        for offset, body in find_parts(page.read_text(encoding="utf-8")):
+            try:
+                validate_part(yamlfile.parse(body, page, offset=offset), page.parent)
+            except ContentError as exc:
+                errors.append(exc)
+            except ContentErrors as exc:
+                errors.extend(exc.errors)
+    return errors
