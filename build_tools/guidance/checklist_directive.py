@@ -39,6 +39,10 @@ class checklist_label(nodes.Inline, nodes.TextElement):
     """The item's statement (the checkbox label in HTML)."""
 
 
+class checklist_tools(nodes.General, nodes.Element):
+    """Where the HTML page shows progress and the CSV, print and clear buttons."""
+
+
 class checklist_policy_ref(nodes.Inline, nodes.Element):
     """Placeholder for a policy link; attribute ``policy`` (id)."""
 
@@ -67,6 +71,7 @@ class ChecklistDirective(SphinxDirective):
         root = checklist_node(checklist=checklist_id, title=data.title, ids=[f"checklist-{checklist_id}"])
         root += nodes.rubric(text=data.title)
         root += nodes.paragraph(text=data.intro)
+        root += checklist_tools()
         for section in data.sections:
             group = checklist_section(title=section.title)
             if section.intro:
@@ -126,6 +131,10 @@ def visit_checklist_html(self, node: checklist_node) -> None:
 
 
 def depart_checklist_html(self, node: checklist_node) -> None:
+    self.body.append("</div>\n")
+
+
+def visit_tools_html(self, node: checklist_tools) -> None:
     self.body.append(
         '<div class="isdp-checklist-tools" hidden>\n'
         '<p class="isdp-checklist-progress" role="status" aria-live="polite"></p>\n'
@@ -134,7 +143,8 @@ def depart_checklist_html(self, node: checklist_node) -> None:
         '<button type="button" data-action="clear">Clear my answers</button>\n'
         '<p class="isdp-checklist-privacy">Your answers are saved only in this browser, on this '
         'device. Nothing is sent to the MDE or anyone else. Download the CSV to keep or share '
-        'them.</p>\n</div>\n</div>\n')
+        'them.</p>\n</div>\n')
+    raise nodes.SkipNode
 
 
 def visit_section_html(self, node: checklist_section) -> None:
@@ -173,6 +183,10 @@ def _skip(self, node: nodes.Node) -> None:
     pass
 
 
+def _skip_node(self, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
 def _visit_list_item(self, node: nodes.Node) -> None:
     self.visit_list_item(node)
 
@@ -195,6 +209,9 @@ def setup_checklists(app: Sphinx) -> None:
     app.add_node(checklist_item, html=(visit_item_html, depart_item_html),
                  text=(_visit_list_item, _depart_list_item), latex=(_visit_list_item, _depart_list_item),
                  man=neutral, texinfo=neutral)
+    app.add_node(checklist_tools, html=(visit_tools_html, None),
+                 text=(_skip_node, None), latex=(_skip_node, None), man=(_skip_node, None),
+                 texinfo=(_skip_node, None))
     app.add_node(checklist_label, html=(visit_label_html, depart_label_html),
                  text=neutral, latex=neutral, man=neutral, texinfo=neutral)
     app.add_directive("checklist", ChecklistDirective)
