@@ -25,6 +25,8 @@ from sphinx.util.docutils import SphinxDirective
 from .. import yamlfile
 from ..errors import ContentError, ContentErrors
 from ..logging import Warn, warn, warn_error
+from ..site import site_settings
+from ..xapi.profile import Profile
 from .webinars import KINDS, Download, WebinarPart, file_type, human_size, validate_part
 
 UNPUBLISHED_VIDEO = "The recording of this part has not been published on this site yet."
@@ -64,8 +66,8 @@ class WebinarDirective(SphinxDirective):
             for error in exc.errors:
                 warn_error(Warn.WEBINAR, ContentError(error.path, error.line, f"webinar: {error.message}"))
             return []
-        box = webinar_part(classes=["isdp-webinar"], info={
-            "part": part.part, "date": part.date.isoformat() if part.date else None,
+        box = webinar_part(classes=["isdp-webinar"], webinar=part.id, info={
+            "id": part.id, "part": part.part, "date": part.date.isoformat() if part.date else None,
             "video": part.video is not None, "downloads": [(d.title, d.published) for d in part.downloads]})
         self.set_source_info(box)
         box += self._facts(part)
@@ -224,7 +226,9 @@ def visit_video_html(self, node: webinar_video) -> None:
 
 
 def _visit_part_html(self, node: webinar_part) -> None:
-    self.visit_container(node)
+    # The stable xAPI activity IRI of the part, for the browser runtime's "experienced".
+    iri = Profile(site_settings(self.builder.app).base_iri).webinar(node["webinar"])
+    self.body.append(self.starttag(node, "div", CLASS="docutils container", **{"data-xapi-activity": iri}))
 
 
 def _depart_part_html(self, node: webinar_part) -> None:
@@ -252,6 +256,16 @@ def _register_parts(app: Sphinx, doctree: nodes.document) -> None:
             {**part["info"], "title": title, "anchor": section["ids"][0]})
 
 
+def _check_unique_ids(app: Sphinx, env: BuildEnvironment) -> None:
+    seen: dict[str, str] = {}
+    for doc in sorted(_parts(env)):
+        for part in _parts(env)[doc]:
+            if part["id"] in seen:
+                warn(Warn.WEBINAR, f"webinar id '{part['id']}' is also used in {seen[part['id']]}: "
+                     "ids must be unique (they are xAPI activity IRIs)", (doc, None))
+            seen.setdefault(part["id"], doc)
+
+
 def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     _parts(env).pop(docname, None)
 
@@ -275,4 +289,5 @@ def setup_webinars(app: Sphinx) -> None:
     app.connect("doctree-read", _register_parts)
     app.connect("env-purge-doc", _purge)
     app.connect("env-get-outdated", _listings_outdated)
+    app.connect("env-check-consistency", _check_unique_ids)
     app.connect("env-merge-info", _merge)

@@ -90,6 +90,8 @@ class Download(Strict):
 
 
 class WebinarPart(Strict):
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+                    description="Stable id, unique on the site; the xAPI activity is {base_iri}/webinars/{id}.")
     part: int = Field(ge=1, description="Number of the part within its series.")
     date: dt.date | None = Field(None, description="Date presented; left out while not scheduled.")
     presenters: list[Presenter] = Field(min_length=1)
@@ -144,12 +146,16 @@ def human_size(size: int) -> str:
 
 
 def find_parts(text: str) -> list[tuple[int, str]]:
-    """The ``{webinar}`` blocks of a Markdown page: (line of the opening fence, YAML body)."""
+    """The ``{webinar}`` blocks of a Markdown page: (line of the opening fence, YAML body).
+
+    Other fenced blocks are skipped whole, so an example shown inside a code block is not
+    taken for a real part.
+    """
     blocks: list[tuple[int, str]] = []
     lines = text.splitlines()
     index = 0
     while index < len(lines):
-        opening = re.match(r"^(`{3,}|:{3,})\{webinar\}\s*$", lines[index])
+        opening = re.match(r"^(`{3,}|~{3,})\s*(\S*)", lines[index])
         index += 1
         if not opening:
             continue
@@ -157,8 +163,9 @@ def find_parts(text: str) -> list[tuple[int, str]]:
         while index < len(lines) and lines[index].strip() != opening.group(1):
             body.append(lines[index])
             index += 1
-        blocks.append((start, "\n".join(body)))
         index += 1
+        if opening.group(2) == "{webinar}":
+            blocks.append((start, "\n".join(body)))
     return blocks
 
 

@@ -12,6 +12,7 @@ from build_tools.guidance.webinars import human_size
 INDEX = ("---\ndescription: A small test site for the webinar directives.\n---\n\n# Webinars\n\n"
          "```{webinar-listing}\n```\n\n```{toctree}\n:hidden:\nwebinars/series\n```\n")
 PART = """```{webinar}
+id: test-series-1
 part: 1
 date: 2026-10-06
 presenters:
@@ -120,3 +121,23 @@ def test_a_missing_local_file_is_named(make_site, build_site):
     part = PART.replace("files/deck.pdf", "files/nope.pdf")
     warnings = _webinar_warnings(build_site(_site(make_site, part)))
     assert any("file 'files/nope.pdf' does not exist" in w for w in warnings), warnings
+
+
+def test_each_part_carries_its_stable_xapi_activity_iri(make_site, build_site):
+    result = build_site(_site(make_site))
+    soup = BeautifulSoup((result.outdir / "content/webinars/series.html").read_text(), "html.parser")
+    part = soup.select_one(".isdp-webinar")
+    assert part["data-xapi-activity"] == "https://www.mdek12.org/isdp/xapi/webinars/test-series-1"
+
+
+def test_a_webinar_id_used_twice_is_a_build_warning(make_site, build_site):
+    twice = PART + "\n## Part 2: Again\n\n" + PART.replace("part: 1", "part: 2")
+    warnings = _webinar_warnings(build_site(_site(make_site, twice)))
+    assert any("webinar id 'test-series-1' is also used" in w for w in warnings), warnings
+
+
+def test_check_ignores_webinar_examples_inside_code_blocks():
+    from build_tools.guidance.webinars import find_parts
+
+    text = "# Guide\n\n````markdown\n```{webinar}\nid: example\n```\n````\n\n```{webinar}\nid: real\n```\n"
+    assert find_parts(text) == [(9, "id: real")]
