@@ -20,7 +20,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..errors import ContentError, ContentErrors
 from ..logging import Warn, warn, warn_error
 from . import checklists
-from .policies import POLICIES, POLICY_DOC
+from .policies import POLICIES, POLICY_DOC, slug
 
 
 class checklist_node(nodes.General, nodes.Element):
@@ -101,21 +101,44 @@ class ChecklistDirective(SphinxDirective):
 
 
 class ResolvePolicyLinks(SphinxPostTransform):
-    """Turn policy placeholders into links to policy pages that exist; drop the others."""
+    """Turn policy placeholders into links to policy pages that exist; drop the others.
+
+    A policy page is ``content/policies/<id>``, or any page under ``content/policies/`` whose
+    title is the policy's title (so the policy templates may choose shorter file names).
+    """
 
     default_priority = 5  # before Sphinx resolves pending_xref nodes (priority 10)
 
     def run(self, **kwargs: object) -> None:
-        for node in list(self.document.findall(checklist_policy_ref)):
+        placeholders = list(self.document.findall(checklist_policy_ref))
+        if not placeholders:
+            return
+        pages = policy_pages(self.env)
+        for node in placeholders:
             policy = node["policy"]
-            target = POLICY_DOC.format(policy)
-            if target not in self.env.found_docs:
+            target = pages.get(policy)
+            if target is None:
                 node.parent.remove(node)
                 continue
             ref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget=f"/{target}",
                                         refexplicit=True, refdoc=self.env.docname)
             ref += nodes.inline(text=POLICIES[policy])
             node.replace_self([nodes.Text(". Policy: "), ref])
+
+
+def policy_pages(env) -> dict[str, str]:
+    """Policy id -> docname of its page, for the policies that have one in this build."""
+    prefix = POLICY_DOC.format("")
+    pages: dict[str, str] = {}
+    for doc in sorted(env.found_docs):
+        if doc.startswith(prefix) and doc in env.titles:
+            by_title = slug(env.titles[doc].astext())
+            if by_title in POLICIES:
+                pages.setdefault(by_title, doc)
+    for policy in POLICIES:
+        if POLICY_DOC.format(policy) in env.found_docs:
+            pages[policy] = POLICY_DOC.format(policy)
+    return pages
 
 
 # HTML: the form. Other builders fall through to their children (a plain list).

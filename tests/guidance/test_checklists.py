@@ -119,3 +119,17 @@ def test_unknown_checklist_is_a_build_warning_at_the_directive(make_site, build_
     src = make_site({"content/index.md": INDEX, "guidance/index.md": GUIDANCE.replace("demo", "missing")})
     result = build_site(src)
     assert any("guidance/index.md:7" in w and "no checklist 'missing'" in w for w in _checklist_warnings(result)), result.warnings
+
+
+def test_policy_page_is_found_by_its_title_whatever_its_file_name(make_site, build_site):
+    policy = "---\ndescription: The student and parent rights policy template.\n---\n\n# Student and Parent\u2019s Rights\n"
+    index = INDEX.replace("/guidance/index\n", "/guidance/index\n/content/policies/student-parent-rights\n")
+    demo = DEMO.replace("policy: incident-response-policy", "policy: student-and-parents-rights")
+    src = make_site({"content/index.md": index, "guidance/index.md": GUIDANCE,
+                     "guidance/checklists/demo.yaml": demo,
+                     "content/policies/student-parent-rights.md": policy})
+    result = build_site(src)
+    soup = BeautifulSoup((result.outdir / "guidance/index.html").read_text(), "html.parser")
+    links = soup.select(".isdp-checklist-item[data-item=owner] .isdp-checklist-links a")
+    assert links[-1]["href"] == "../content/policies/student-parent-rights.html"
+    assert links[-1].get_text() == "Student and Parent's Rights"
