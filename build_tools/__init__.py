@@ -15,6 +15,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     from .front_matter import setup_front_matter
     from .governance_calendar import setup_governance_calendar
     from .policies import setup_policies
+    from .guidance import setup_guidance
     from .site import setup_site
     from .traceability import setup_traceability
 
@@ -30,6 +31,7 @@ def setup(app: Sphinx) -> dict[str, object]:
         setup_governance_calendar,
         setup_courses,
         setup_policies,
+        setup_guidance,
     ):
         setup_component(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

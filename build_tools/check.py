@@ -13,6 +13,7 @@ from sphinx.project import Project
 
 from . import front_matter, governance_calendar, traceability
 from .errors import ContentError, ContentErrors
+from .guidance import checklists, webinars
 from .settings import load_settings
 from .site import INCLUDE_PATTERNS
 
@@ -57,6 +58,12 @@ def check_policies(srcdir: Path, docnames: set[str]) -> list[ContentError]:
     from .policies.sphinx import check
 
     return check(srcdir, docnames)
+def check_checklists(srcdir: Path, docnames: set[str]) -> list[ContentError]:
+    return checklists.check(srcdir, docnames)
+
+
+def check_webinars(srcdir: Path, docnames: set[str]) -> list[ContentError]:
+    return webinars.check(srcdir, docnames)
 
 
 CHECKS: list[Check] = [
@@ -66,6 +73,8 @@ CHECKS: list[Check] = [
     check_governance_calendar,
     check_courses,
     check_policies,
+    check_checklists,
+    check_webinars,
 ]
 
 

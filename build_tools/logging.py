@@ -36,6 +36,10 @@ class Warn(StrEnum):
     """A notebook module cannot be read (bad JSON, code cells, front matter)."""
     POLICY = "policy"
     """A policy template, its front matter or its page is invalid."""
+    CHECKLIST = "checklist"
+    """A self-assessment checklist (guidance/checklists/*.yaml) is invalid or missing."""
+    WEBINAR = "webinar"
+    """A webinar part is invalid, e.g. a video without WebVTT captions (WCAG 2.1 AA)."""
 
 
 def warn(subtype: Warn, message: str, location: object = None) -> None:
