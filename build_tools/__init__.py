@@ -11,6 +11,8 @@ __version__ = "0.1.0"
 
 
 def setup(app: Sphinx) -> dict[str, object]:
+    from .accessibility import setup_accessibility
+    from .csp import setup_csp
     from .front_matter import setup_front_matter
     from .governance_calendar import setup_governance_calendar
     from .site import setup_site
@@ -23,6 +25,8 @@ def setup(app: Sphinx) -> dict[str, object]:
         setup_front_matter,
         setup_traceability,
         setup_governance_calendar,
+        setup_csp,
+        setup_accessibility,
     ):
         setup_component(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -28,6 +28,8 @@ class Warn(str, Enum):
     """A data file read by a directive is invalid."""
     DIRECTIVE = "directive"
     """A directive was used with wrong arguments or content."""
+    CSP = "csp"
+    """A page holds inline code that its Content-Security-Policy blocks."""
 
 
 def warn(subtype: Warn, message: str, location: object = None) -> None:
