@@ -6,7 +6,11 @@
   sidebar (and in a page's body when a toctree is shown there), one level below the page's
   ``<h1>``, so they get level 2.
 
-Colour and focus fixes live in build_tools/static/isdp.css.
+- furo's drawers (site navigation and page contents on narrow screens) open only from
+  ``<label>`` icons that the keyboard cannot reach (WCAG 2.1.1): static/isdp-drawers.js
+  turns them into buttons.
+
+Colour, focus and drawer visibility fixes live in build_tools/static/isdp.css.
 """
 
 from __future__ import annotations
@@ -29,3 +33,4 @@ def _fix_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, 
 
 def setup_accessibility(app: Sphinx) -> None:
     app.connect("html-page-context", _fix_page, priority=AFTER_THEME)
+    app.add_js_file("isdp-drawers.js", loading_method="defer")

@@ -143,11 +143,10 @@ def _preview_sources(ws_address: str) -> tuple[list[str], list[str]]:
     return ([source_hash(script.group(1))] if script else []), [f"ws://{ws_address}"]
 
 
-def _location(app: Sphinx, page: Path, line: int) -> str:
+def _location(app: Sphinx, page: Path, line: int) -> object:
+    """The source of a built page where there is one (its lines differ: no line number)."""
     docname = page.relative_to(app.outdir).with_suffix("").as_posix()
-    if docname in app.env.all_docs:
-        return f"{app.env.doc2path(docname)}:{line}"
-    return f"{page}:{line}"
+    return (docname, None) if docname in app.env.all_docs else f"{page}:{line}"
 
 
 def _write_policies(app: Sphinx, exception: Exception | None) -> None:
@@ -159,8 +158,9 @@ def _write_policies(app: Sphinx, exception: Exception | None) -> None:
         html = page.read_text(encoding="utf-8")
         new_html, code = apply(html, [*connect, *preview_connect], preview_scripts)
         for line, what in code.blocked:
-            warn(Warn.CSP, f"{what} is blocked by the Content-Security-Policy; "
-                 "put the code in a script file under build_tools/static/", _location(app, page, line))
+            warn(Warn.CSP, f"{what} (line {line} of the built page) is blocked by the "
+                 "Content-Security-Policy: put the code in a script file under build_tools/static/",
+                 _location(app, page, line))
         if new_html != html:
             page.write_text(new_html, encoding="utf-8")
 
