@@ -12,6 +12,8 @@ __version__ = "0.1.0"
 
 def setup(app: Sphinx) -> dict[str, object]:
     from .courses.sphinx_ext import setup_courses
+    from .accessibility import setup_accessibility
+    from .csp import setup_csp
     from .front_matter import setup_front_matter
     from .governance_calendar import setup_governance_calendar
     from .policies import setup_policies
@@ -32,6 +34,8 @@ def setup(app: Sphinx) -> dict[str, object]:
         setup_courses,
         setup_policies,
         setup_guidance,
+        setup_csp,
+        setup_accessibility,
     ):
         setup_component(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -66,6 +66,7 @@ def serve(src: Path, port: int, host: str) -> None:
                "-d", str(out.parent / ".preview.doctrees"),
                "--watch", str(Path(__file__).parent),
                "--ignore", "*/_build/*", "--ignore", "*/.isdp/*", "--ignore", "*/.git/*"]
+    command += ["-D", f"isdp_preview_ws={host}:{port}"]  # the CSP allows the live-reload script
     click.echo(f"isdp: preview on http://{host}:{port}/ (Ctrl+C to stop)")
     try:
         raise SystemExit(subprocess.call(command))

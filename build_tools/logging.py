@@ -40,6 +40,8 @@ class Warn(StrEnum):
     """A self-assessment checklist (guidance/checklists/*.yaml) is invalid or missing."""
     WEBINAR = "webinar"
     """A webinar part is invalid, e.g. a video without WebVTT captions (WCAG 2.1 AA)."""
+    CSP = "csp"
+    """A page holds inline code that its Content-Security-Policy blocks."""
 
 
 def warn(subtype: Warn, message: str, location: object = None) -> None:

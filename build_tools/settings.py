@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, HttpUrl, field_validator
+from pydantic import AfterValidator
 
 from . import yamlfile
 
@@ -36,8 +39,27 @@ class Contacts(Strict):
     data_governance_manager: Contact
 
 
+def _web_origin(value: str) -> str:
+    """An origin as the Content-Security-Policy writes it: scheme://host[:port|:*], no path."""
+    if any(char in value for char in " \t;,'\""):
+        raise ValueError(f"'{value}' must be one origin, without spaces, quotes, ';' or ','")
+    parts = urlsplit(value)
+    port = parts.netloc.rpartition(":")[2] if ":" in parts.netloc.rpartition("]")[2] else ""
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"'{value}' is not an http(s) origin such as https://lrs.example.org")
+    if parts.path or parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"'{value}' must be an origin only (scheme://host[:port]), without path")
+    if port and port != "*" and not (port.isdigit() and 0 < int(port) < 65536):
+        raise ValueError(f"'{value}' has an invalid port (a number, or * for any port)")
+    return value.lower()
+
+
 class Xapi(Strict):
     base_iri: HttpUrl = Field(description="Root of every xAPI activity IRI; never change it.")
+    lrs_origins: list[Annotated[str, AfterValidator(_web_origin)]] = Field(
+        default_factory=list,
+        description="Origins (scheme://host[:port]) of the LRS the pages may send statements to; "
+        "the Content-Security-Policy allows no other connection. ':*' = any port (local tests).")
 
     @field_validator("base_iri")
     @classmethod
