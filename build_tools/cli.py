@@ -78,3 +78,8 @@ def _fail(lines: list[str], what: str = "error") -> None:
         click.echo(line, err=True)
     click.echo(f"isdp: {what}: {len(lines)} problem(s)", err=True)
     raise SystemExit(1)
+
+
+from .reports.cli import report as _report  # noqa: E402
+
+main.add_command(_report)
