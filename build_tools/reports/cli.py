@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -88,13 +89,7 @@ def sync_command(lrs_url: str, user: str, password: str, store: Path, page_size:
 
     conn = store_mod.connect(store)
     with LrsClient(lrs_url, user, password, timeout=timeout, retries=retries) as client, \
-            click.progressbar(length=None or 0, label="Syncing statements", file=sys.stderr,
-                              show_eta=False, show_percent=False, show_pos=True,
-                              item_show_func=lambda r: r and f"{r.new:,} new") as bar:
-        def progress(result: Any) -> None:
-            bar.length = max(bar.length or 0, result.fetched)
-            bar.update(result.fetched - bar.pos, result)
-
+            _progress() as progress:
         result = sync(conn, client, page_size=page_size, overlap=dt.timedelta(seconds=overlap),
                       full=full, progress=progress)
     counts = store_mod.counts(conn)
@@ -103,6 +98,23 @@ def sync_command(lrs_url: str, user: str, password: str, store: Path, page_size:
     click.echo(f"isdp: synced {result.fetched:,} statements in {result.pages} page(s){resumed}: "
                f"{result.new:,} new, {result.invalid:,} invalid kept aside; store holds "
                f"{counts['statements']:,} valid and {counts['invalid']:,} invalid statements")
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[Any], None]]:
+    """A progress bar on a terminal; one line per page in logs (cron, CI)."""
+    if not sys.stderr.isatty():
+        yield lambda r: click.echo(f"sync: page {r.pages}: {r.fetched:,} statements read, "
+                                   f"{r.new:,} new, {r.invalid:,} invalid", err=True)
+        return
+    with click.progressbar(length=0, label="Syncing statements", file=sys.stderr, show_eta=False,
+                           show_percent=False, show_pos=True,
+                           item_show_func=lambda r: r and f"{r.new:,} new") as bar:
+        def update(result: Any) -> None:
+            bar.length = max(bar.length or 0, result.fetched)
+            bar.update(result.fetched - bar.pos, result)
+
+        yield update
 
 
 @click.group("report")
