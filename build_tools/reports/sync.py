@@ -19,6 +19,7 @@ How it stays correct when interrupted:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import sqlite3
@@ -51,6 +52,7 @@ class _State:
     since: str | None
 
 
+@functools.cache
 def _validator() -> Callable[[dict[str, Any]], None]:
     # Imported lazily: Ralph's models take a moment to build, and only sync needs them.
     from ralph.models.xapi.base.statements import BaseXapiStatement
@@ -74,13 +76,34 @@ def _save_state(conn: sqlite3.Connection, source: str, state: _State) -> None:
          store.utc_text(dt.datetime.now(dt.UTC))))
 
 
-def _split(statements: list[Any], validate: Callable[[dict[str, Any]], None], source: str
-           ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], str | None]:
-    """Valid rows, invalid rows, and the highest ``stored`` of the page."""
+def _known(conn: sqlite3.Connection, statements: list[Any]) -> set[str]:
+    """Ids of the page already in the store (valid or not): the overlap re-read costs no
+    validation, and a sync that finds nothing new never even loads the models."""
+    ids = [s["id"] for s in statements if isinstance(s, dict) and isinstance(s.get("id"), str)]
+    known: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for table in ("statements", "invalid_statements"):
+            known.update(row[0] for row in conn.execute(f"SELECT id FROM {table} WHERE id IN ({marks})", chunk))
+    return known
+
+
+def _split(statements: list[Any], known: set[str], validate: Callable[[], Callable[[dict[str, Any]], None]],
+           source: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], str | None]:
+    """New valid rows, new invalid rows, and the highest ``stored`` of the page."""
     rows, invalid, highest = [], [], None
     for statement in statements:
+        if isinstance(statement, dict) and statement.get("id") in known:
+            try:
+                stored = store.utc_text(statement.get("stored"))
+            except (TypeError, ValueError):
+                stored = None
+            if stored and (highest is None or stored > highest):
+                highest = stored
+            continue
         try:
-            validate(statement)
+            validate()(statement)
             row = store.columns(statement)
         except Exception as exc:  # noqa: BLE001 - any reason makes it invalid, kept with the reason
             raw = json.dumps(statement, sort_keys=True, default=str)
@@ -120,7 +143,6 @@ def sync(conn: sqlite3.Connection, client: LrsClient, *, page_size: int = PAGE_S
          progress: Callable[[SyncResult], None] | None = None) -> SyncResult:
     """Run (or resume) one pass over the LRS; return what it did."""
     source = client.endpoint
-    validate = _validator()
     state = _load_state(conn, source)
     result = SyncResult(resumed=state.cursor is not None and not full)
     first_params = None
@@ -147,7 +169,7 @@ def sync(conn: sqlite3.Connection, client: LrsClient, *, page_size: int = PAGE_S
         statements = page.get("statements")
         if not isinstance(statements, list):
             raise LrsError(f"the LRS at {source} answered without a 'statements' list")
-        rows, invalid, highest = _split(statements, validate, source)
+        rows, invalid, highest = _split(statements, _known(conn, statements), _validator, source)
         more = page.get("more") or None
         if more == link:  # a broken `more` that points at itself would loop forever
             more = None
