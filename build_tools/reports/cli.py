@@ -146,7 +146,6 @@ def training(roster: Path, cycle: str, out: Path, store: Path, src: Path, truste
     from ..xapi.profile import Profile
     from .courses import load_required_courses
     from .roster import load_roster
-    from .store import parse_agent_key
     from .training import build_report
     from .training_files import write_report
 
@@ -155,10 +154,7 @@ def training(roster: Path, cycle: str, out: Path, store: Path, src: Path, truste
     courses = load_required_courses(src)
     if not courses:
         raise ReportError(f"{src / 'courses'}: no course is required of any role (required_for)")
-    try:
-        keys = [parse_agent_key(text) for text in (*settings.training.trusted_authorities, *trusted)]
-    except ValueError as exc:
-        raise ReportError(f"--trusted-authority: {exc}") from None
+    keys = _trusted_keys(settings, trusted)
     conn = _open_store(store)
     result = build_report(conn, employees, courses, Profile(settings.base_iri), cycle,
                           start_month=settings.training.cycle_start_month, trusted=keys)
@@ -167,3 +163,55 @@ def training(roster: Path, cycle: str, out: Path, store: Path, src: Path, truste
     click.echo(f"isdp: training report for {cycle} in {out}: {result.compliant:,} of "
                f"{len(result.rows):,} employees compliant, {len(result.overdue):,} overdue, "
                f"{len(result.unverified):,} unverified completion(s)")
+
+
+def _quarter(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not re.fullmatch(r"\d{4}Q[1-4]", value):
+        raise click.BadParameter("write the calendar quarter as YEARQn, e.g. 2026Q4")
+    return value
+
+
+@report.command("quarterly")
+@click.option("--quarter", required=True, callback=_quarter, help="Calendar quarter, e.g. 2026Q4.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@STORE_OPTION
+@SRC_OPTION
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of quarter folders [default: SRC/content/data/quarterly].")
+@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Employee roster CSV, to add the share of employees compliant.")
+@click.option("--trusted-authority", "trusted", multiple=True,
+              help="An LMS login whose completions count; adds to site.yaml. Repeatable.")
+@reports_errors
+def quarterly(quarter: str, out: Path, store: Path, src: Path, data: Path | None, roster: Path | None,
+              trusted: tuple[str, ...]) -> None:
+    """The CIO's quarterly report (Rule 55.1 section 9 a-d): HTML and Markdown."""
+    from ..settings import load_settings
+    from ..xapi.profile import Profile
+    from .courses import load_required_courses
+    from .quarterly import training_section, write_quarterly
+    from .quarterly_data import DATA_DIR, load_quarter
+    from .roster import load_roster
+
+    settings = load_settings(src)
+    quarter_data = load_quarter((data or src / DATA_DIR) / quarter)
+    employees = load_roster(roster) if roster else None
+    courses = load_required_courses(src)
+    keys = _trusted_keys(settings, trusted)
+    conn = _open_store(store)
+    section = training_section(conn, courses, Profile(settings.base_iri), quarter,
+                               start_month=settings.training.cycle_start_month, trusted=keys,
+                               roster=employees)
+    conn.close()
+    write_quarterly(quarter_data, section, settings.agency.name, out, settings.incident.notify_within_hours)
+    example = " (sections a, b and d from EXAMPLE data)" if quarter_data.example else ""
+    click.echo(f"isdp: quarterly report for {quarter} in {out}{example}")
+
+
+def _trusted_keys(settings: Any, extra: tuple[str, ...]) -> list[str]:
+    from .store import parse_agent_key
+
+    try:
+        return [parse_agent_key(text) for text in (*settings.training.trusted_authorities, *extra)]
+    except ValueError as exc:
+        raise ReportError(f"--trusted-authority: {exc}") from None

@@ -174,11 +174,13 @@ def _question_label(conn: sqlite3.Connection, iri: str) -> str:
 def build_report(conn: sqlite3.Connection, roster: list[Employee], courses: list[RequiredCourse],
                  profile: Profile, cycle: str, *, start_month: int = 7,
                  trusted: Iterable[str] = (), as_of: dt.datetime | None = None,
+                 until: dt.datetime | None = None,
                  top_questions: int = TOP_QUESTIONS) -> TrainingReport:
-    """Compute the report from the store (no files written here)."""
+    """Compute the report from the store (no files written here). ``until`` stops the count
+    early (the quarterly report's standing at the end of a quarter); ``as_of`` only dates it."""
     start, end = cycle_bounds(cycle, start_month)
     as_of = as_of or dt.datetime.now(dt.UTC)
-    lo, hi = utc_text(start), utc_text(end)  # as_of only dates the report
+    lo, hi = utc_text(start), utc_text(min(end, until) if until else end)
     iris = {profile.course(course.id): course.id for course in courses}
     trusted = sorted(set(trusted))
     by_id = {employee.employee_id: employee for employee in roster}
