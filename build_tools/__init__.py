@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 def setup(app: Sphinx) -> dict[str, object]:
     from .front_matter import setup_front_matter
     from .governance_calendar import setup_governance_calendar
+    from .reports.sphinx import setup_reports
     from .site import setup_site
     from .traceability import setup_traceability
 
@@ -23,6 +24,7 @@ def setup(app: Sphinx) -> dict[str, object]:
         setup_front_matter,
         setup_traceability,
         setup_governance_calendar,
+        setup_reports,
     ):
         setup_component(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -44,23 +44,23 @@ def quarter_bounds(quarter: str) -> tuple[dt.datetime, dt.datetime]:
 class Finding(Strict):
     id: Id
     severity: Severity
-    summary: str = Field(min_length=10)
+    summary: str = Field(min_length=10, description="What was found, in a sentence.")
     mitigation: str = Field(min_length=10, description="What is done or planned about it.")
     owner: str = Field(description="Role responsible (not a person's name).")
-    due: dt.date | None = None
+    due: dt.date | None = Field(None, description="Date the mitigation is due.")
     status: Literal["open", "in-progress", "mitigated", "risk-accepted"]
 
 
 class Audit(Strict):
     id: Id
-    title: str
+    title: str = Field(description="What was audited, in a line.")
     kind: Literal["internal-audit", "external-audit", "risk-assessment", "vulnerability-scan",
                   "penetration-test", "access-review", "policy-review"]
-    scope: str = Field(min_length=10)
-    performed_by: str
+    scope: str = Field(min_length=10, description="Systems, data or offices covered.")
+    performed_by: str = Field(description="Internal team or external body that did it.")
     status: Literal["planned", "in-progress", "completed"]
-    completed: dt.date | None = None
-    findings: list[Finding] = Field(default_factory=list)
+    completed: dt.date | None = Field(None, description="Required when status is completed.")
+    findings: list[Finding] = Field(default_factory=list, description="What the audit found.")
 
     @model_validator(mode="after")
     def _completed_date(self) -> Audit:
@@ -77,9 +77,9 @@ class Incident(Strict):
     category: Literal["phishing", "malware", "ransomware", "unauthorized-access", "data-disclosure",
                       "lost-or-stolen-device", "denial-of-service", "vendor-breach", "other"]
     severity: Severity
-    pii_involved: bool
-    summary: str = Field(min_length=10)
-    actions: str = Field(min_length=10)
+    pii_involved: bool = Field(description="Personal information of students or staff affected.")
+    summary: str = Field(min_length=10, description="What happened, without names of people.")
+    actions: str = Field(min_length=10, description="Containment, notices sent, follow-up.")
     status: Literal["open", "contained", "closed"]
 
     @field_validator("detected", "reported_to_iso")
@@ -102,12 +102,12 @@ class Incident(Strict):
 
 class Upgrade(Strict):
     id: Id
-    title: str
+    title: str = Field(description="The change, in a line.")
     kind: Literal["upgrade", "enhancement"]
-    systems: list[str] = Field(min_length=1)
+    systems: list[str] = Field(min_length=1, description="Systems changed.")
     status: Literal["planned", "in-progress", "completed"]
-    completed: dt.date | None = None
-    summary: str = Field(min_length=10)
+    completed: dt.date | None = Field(None, description="Required when status is completed.")
+    summary: str = Field(min_length=10, description="What changed and why it matters.")
     nist_csf: list[str] = Field(default_factory=list, description="NIST CSF 2.0 categories served.")
 
     @field_validator("nist_csf")
@@ -127,19 +127,19 @@ class Upgrade(Strict):
 
 class _File(Strict):
     example: bool = Field(False, description="true for sample data: the report says so.")
-    quarter: str
+    quarter: str = Field(description="The quarter, equal to the folder name, e.g. 2026Q4.")
 
 
 class AuditsFile(_File):
-    audits: list[Audit]
+    audits: list[Audit] = Field(description="Section 9(a): audits and their findings.")
 
 
 class IncidentsFile(_File):
-    incidents: list[Incident]
+    incidents: list[Incident] = Field(description="Section 9(b): incidents of the quarter.")
 
 
 class UpgradesFile(_File):
-    upgrades: list[Upgrade]
+    upgrades: list[Upgrade] = Field(description="Section 9(d): upgrades and enhancements.")
 
 
 FILES = {"audits.yaml": AuditsFile, "incidents.yaml": IncidentsFile, "upgrades.yaml": UpgradesFile}
