@@ -64,6 +64,10 @@ def check_checklists(srcdir: Path, docnames: set[str]) -> list[ContentError]:
 
 def check_webinars(srcdir: Path, docnames: set[str]) -> list[ContentError]:
     return webinars.check(srcdir, docnames)
+def check_quarterly_data(srcdir: Path, docnames: set[str]) -> list[ContentError]:
+    from .reports import quarterly_data
+
+    return quarterly_data.check(srcdir, docnames)
 
 
 CHECKS: list[Check] = [
@@ -75,6 +79,7 @@ CHECKS: list[Check] = [
     check_policies,
     check_checklists,
     check_webinars,
+    check_quarterly_data,
 ]
 
 

@@ -83,3 +83,6 @@ def _fail(lines: list[str], what: str = "error") -> None:
 
 from .policies.cli import policies as _policies  # noqa: E402  (isdp policies ...)
 main.add_command(_policies)
+from .reports.cli import report as _report  # noqa: E402
+
+main.add_command(_report)
