@@ -15,6 +15,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     from .governance_calendar import setup_governance_calendar
     from .site import setup_site
     from .traceability import setup_traceability
+    from .tracking import setup_tracking
 
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
@@ -23,6 +24,7 @@ def setup(app: Sphinx) -> dict[str, object]:
         setup_front_matter,
         setup_traceability,
         setup_governance_calendar,
+        setup_tracking,
     ):
         setup_component(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
