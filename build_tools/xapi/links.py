@@ -106,12 +106,12 @@ def launch_link(base_url: str, endpoint: str, actor: dict[str, Any], auth: str, 
     return f"{base}{page}#{urlencode(fragment, quote_via=quote)}"
 
 
-def provision(learners: list[Learner], app_dir: Path, *, home_page: str, rotate: bool = False,
-              roster: Path | None = None) -> dict[str, str]:
-    """Create one LRS login per learner in Ralph's auth.json; returns employee_id -> auth header.
+def plan(learners: list[Learner], app_dir: Path, *, home_page: str, rotate: bool = False,
+         roster: Path | None = None) -> tuple[list[Credential], dict[str, str]]:
+    """One new LRS login per learner; returns the logins and employee_id -> auth header.
 
-    A learner who already has a login is an error unless ``rotate`` (a new password; the old
-    link stops working once Ralph restarts).
+    Nothing is written here. A learner who already has a login is an error unless
+    ``rotate`` (a new password: the old link stops working once Ralph restarts).
     """
     existing = _existing_users(app_dir)
     clashes = [lr for lr in learners if USER_PREFIX + lr.employee_id in existing]
@@ -120,14 +120,24 @@ def provision(learners: list[Learner], app_dir: Path, *, home_page: str, rotate:
                                           f"employee {lr.employee_id} already has an LRS login in "
                                           f"{Path(app_dir) / AUTH_FILE}; pass --rotate to issue a new link "
                                           "(the old one stops working)") for lr in clashes])
-    if clashes:
-        remove_users(app_dir, [USER_PREFIX + lr.employee_id for lr in clashes])
     credentials, auth = [], {}
     for learner in learners:
         username, password = USER_PREFIX + learner.employee_id, secrets.token_urlsafe(18)
         credentials.append(Credential(username, password, LEARNER_SCOPES, learner_actor(learner, home_page)))
         auth[learner.employee_id] = basic_auth(username, password)
+    return credentials, auth
+
+
+def apply(app_dir: Path, credentials: list[Credential]) -> None:
+    """Write the logins into Ralph's auth.json, replacing a learner's previous one."""
+    remove_users(app_dir, [cred.username for cred in credentials])
     write_credentials(app_dir, credentials)
+
+
+def provision(learners: list[Learner], app_dir: Path, *, home_page: str, rotate: bool = False,
+              roster: Path | None = None) -> dict[str, str]:
+    credentials, auth = plan(learners, app_dir, home_page=home_page, rotate=rotate, roster=roster)
+    apply(app_dir, credentials)
     return auth
 
 
@@ -138,8 +148,9 @@ def _existing_users(app_dir: Path) -> set[str]:
     return {user["username"] for user in json.loads(path.read_text() or "[]")}
 
 
-def write_links_csv(out: Path, learners: list[Learner], links: dict[str, str]) -> None:
-    """The mail-merge file, written atomically and readable by its owner only (it holds secrets)."""
+def write_links_csv(out: Path, learners: list[Learner], links: dict[str, str]) -> Path:
+    """The mail-merge file, readable by its owner only (it holds secrets), written beside
+    ``out`` under a temporary name: the caller moves it into place when all else is done."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
@@ -150,4 +161,4 @@ def write_links_csv(out: Path, learners: list[Learner], links: dict[str, str]) -
         for lr in learners:
             writer.writerow([lr.employee_id, lr.name, lr.email, lr.lea_code, lr.lea_name, lr.role,
                              links[lr.employee_id]])
-    tmp.replace(out)
+    return tmp
