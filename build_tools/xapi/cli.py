@@ -129,4 +129,21 @@ def cmi5() -> None:
     """cmi5 packages for import into an LMS."""
 
 
+@cmi5.command("package")
+@SRC_OPTION
+@click.argument("course")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The .zip to write (cmi5.xml at its root, then the built site).")
+def cmi5_package(src: Path, course: str, out: Path) -> None:
+    """Package COURSE (its id, e.g. ferpa) for import into a cmi5 LMS."""
+    from .cmi5 import package
+
+    try:
+        aus = package(src, course, out)
+    except (ContentError, ContentErrors) as exc:
+        _fail(_content_errors(exc), what="package not written")
+    click.echo(f"isdp: wrote {out}: course {course}, {len(aus)} AU(s) "
+               f"({sum(au.move_on == 'Passed' for au in aus)} with a quiz)")
+
+
 COMMANDS = [lrs, learners, cmi5]
