@@ -21,6 +21,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     from .reports.sphinx import setup_reports
     from .site import setup_site
     from .traceability import setup_traceability
+    from .tracking import setup_tracking
 
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
@@ -38,6 +39,7 @@ def setup(app: Sphinx) -> dict[str, object]:
         setup_csp,
         setup_accessibility,
         setup_reports,
+        setup_tracking,
     ):
         setup_component(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
