@@ -166,7 +166,9 @@ def visit_tools_html(self, node: checklist_tools) -> None:
         '<button type="button" data-action="clear">Clear my answers</button>\n'
         '<p class="isdp-checklist-privacy">Your answers are saved only in this browser, on this '
         'device. Nothing is sent to the MDE or anyone else. Download the CSV to keep or share '
-        'them.</p>\n</div>\n')
+        'them.</p>\n</div>\n'
+        '<noscript><p>Turn on JavaScript to save your answers in this browser and download them '
+        'as CSV. You can still print this page.</p></noscript>\n')
     raise nodes.SkipNode
 
 
@@ -202,7 +204,7 @@ def depart_label_html(self, node: checklist_label) -> None:
     self.body.append("</label>")
 
 
-def _skip(self, node: nodes.Node) -> None:
+def _pass(self, node: nodes.Node) -> None:
     pass
 
 
@@ -224,7 +226,7 @@ def _add_script(app: Sphinx, pagename: str, templatename: str, context: dict, do
 
 
 def setup_checklists(app: Sphinx) -> None:
-    neutral = (_skip, _skip)
+    neutral = (_pass, _pass)
     app.add_node(checklist_node, html=(visit_checklist_html, depart_checklist_html),
                  text=neutral, latex=neutral, man=neutral, texinfo=neutral)
     app.add_node(checklist_section, html=(visit_section_html, depart_section_html),
