@@ -22,6 +22,14 @@ from .model import ALL, COURSES_DIR, Course, load_course, load_courses
 from .questions import Fragment, QuizSpec, parse_question
 
 
+def env_questions(env) -> dict[str, list[tuple[str, int]]]:
+    """Question ids and lines per page, kept in the build environment (merged after
+    parallel reads, purged when a page changes)."""
+    if not hasattr(env, "isdp_questions"):
+        env.isdp_questions = {}
+    return env.isdp_questions  # type: ignore[no-any-return]
+
+
 def course_of(docname: str, srcdir: Path) -> tuple[Course | None, str | None]:
     """The course a page belongs to and its module id (None for the course's index)."""
     parts = docname.split("/")
@@ -66,7 +74,7 @@ class QuizDirective(QuizSpec, CourseDirective):
 
     def run(self) -> list[nodes.Node]:
         course, module = self.page_course()
-        if module is None:
+        if course is None or module is None:
             return self.fail("a {quiz} belongs in a course module listed in its course.yaml")
         path = self.env.doc2path(self.env.docname)
         # MyST gives content_offset relative to the opener line.
@@ -76,9 +84,9 @@ class QuizDirective(QuizSpec, CourseDirective):
         )
         for error in errors:
             warn_error(Warn.QUIZ, error)
-        if errors:
+        if errors or question.explanation is None:
             return []
-        self.env.isdp_questions.setdefault(self.env.docname, []).append((question.id, self.lineno))
+        env_questions(self.env).setdefault(self.env.docname, []).append((question.id, self.lineno))
         node = qn.quiz_question(
             qid=question.id,
             kind=question.kind,

@@ -8,6 +8,7 @@ sense in a browser (progress slots, the result panel).
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -239,7 +240,7 @@ OTHER_BUILDERS = ("latex", "text", "man", "texinfo")
 
 def setup_nodes(app: Sphinx) -> None:
     passthrough = (_pass, _pass)
-    html = {
+    html: dict[type[nodes.Element], tuple[Any, Any]] = {
         quiz_question: (visit_question, depart_div),
         quiz_context: (visit_context, depart_div),
         quiz_choices: (visit_choices, depart_choices),
@@ -257,4 +258,4 @@ def setup_nodes(app: Sphinx) -> None:
     browser_only = (quiz_module_status, quiz_result, quiz_progress)
     for node_class, visitors in html.items():
         other = (_skip, None) if node_class in browser_only else passthrough
-        app.add_node(node_class, html=visitors, **{name: other for name in OTHER_BUILDERS})
+        app.add_node(node_class, html=visitors, **{name: other for name in OTHER_BUILDERS})  # type: ignore[arg-type]

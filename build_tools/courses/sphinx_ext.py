@@ -20,6 +20,7 @@ from .directives import (
     ScenarioDirective,
     _doc_link,
     course_of,
+    env_questions,
 )
 from .model import COURSES_DIR, load_courses
 from .notebook import NotebookParser
@@ -29,7 +30,7 @@ def _module_page(app: Sphinx, doctree: nodes.document) -> None:
     """Number a module's questions and add its header line, tracking slot and result panel."""
     docname = app.env.docname
     course, module = course_of(docname, Path(app.srcdir))
-    if module is None:
+    if course is None or module is None:
         return
     app.env.note_dependency(str(course.folder / "course.yaml"))
     questions = list(doctree.findall(qn.quiz_question))
@@ -59,20 +60,15 @@ def _module_page(app: Sphinx, doctree: nodes.document) -> None:
     )
 
 
-def _init_env(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    if not hasattr(env, "isdp_questions"):
-        env.isdp_questions = {}
-
-
 def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    getattr(env, "isdp_questions", {}).pop(docname, None)
+    env_questions(env).pop(docname, None)
 
 
 def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    _init_env(app, env, [])
+    theirs = env_questions(other)
     for docname in docnames:
-        if docname in other.isdp_questions:
-            env.isdp_questions[docname] = other.isdp_questions[docname]
+        if docname in theirs:
+            env_questions(env)[docname] = theirs[docname]
 
 
 def _check(app: Sphinx, env: BuildEnvironment) -> None:
@@ -90,7 +86,7 @@ def _check(app: Sphinx, env: BuildEnvironment) -> None:
         seen: dict[str, tuple[str, int]] = {}
         for module in course.modules:
             docname = course.module_docname(module)
-            for qid, line in env.isdp_questions.get(docname, []):
+            for qid, line in env_questions(env).get(docname, []):
                 if qid in seen:
                     first = seen[qid]
                     warn_error(
@@ -122,7 +118,6 @@ def setup_courses(app: Sphinx) -> None:
     app.add_directive("course-schema", CourseSchema)
     app.add_source_suffix(".ipynb", "ipynb")
     app.add_source_parser(NotebookParser)
-    app.connect("env-before-read-docs", _init_env)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("doctree-read", _module_page)
