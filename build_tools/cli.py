@@ -78,3 +78,8 @@ def _fail(lines: list[str], what: str = "error") -> None:
         click.echo(line, err=True)
     click.echo(f"isdp: {what}: {len(lines)} problem(s)", err=True)
     raise SystemExit(1)
+
+
+from .courses.cli import courses  # noqa: E402  (each component registers its own group)
+
+main.add_command(courses)
