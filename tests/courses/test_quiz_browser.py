@@ -108,6 +108,17 @@ def test_a_module_completed_with_the_keyboard_only(page, site_server):
     restarted = page.evaluate("window.isdpEvents")[-1]
     assert restarted[0] == "attempt-started" and restarted[1]["attempt"] != started["attempt"]
 
+    # A second attempt below the mastery score: not passed, but the best result is kept.
+    page.reload()
+    page.evaluate(RECORD_EVENTS)
+    for question in questions:
+        wrong_choice = [c for c in question["choices"] if c not in question["correct"]][:1]
+        answer_with_keyboard(page, question, wrong_choice)
+    assert "You answered 0 of 6 questions correctly (0%)." in result.inner_text()
+    assert "Not passed yet: the pass mark is 80%." in result.inner_text()
+    failed = page.evaluate("window.isdpEvents")[-1][1]
+    assert failed["passed"] is False and failed["score"]["raw"] == 0
+
     # The course page shows this device's progress.
     page.goto(site_server + "/courses/security-awareness/index.html")
     assert "1 of 6 modules passed" in page.locator(".isdp-course-progress").inner_text()
