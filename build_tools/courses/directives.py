@@ -255,11 +255,10 @@ class CourseList(CourseDirective):
         result: list[nodes.Node] = []
         for course in courses:
             section = nodes.container(classes=["isdp-course-card"])
+            section += qn.course_title("", "", _doc_link(course.docname, course.title))
             section += nodes.paragraph(
                 "",
                 "",
-                nodes.strong("", "", _doc_link(course.docname, course.title)),
-                nodes.Text(" "),
                 qn.quiz_progress(
                     course=course.id,
                     modules=course.modules,

@@ -51,6 +51,10 @@ class quiz_scenario(nodes.General, nodes.Element):
     """A short case followed by several questions."""
 
 
+class course_title(nodes.General, nodes.TextElement):
+    """A course's title in the course list: a heading in HTML, a paragraph elsewhere."""
+
+
 class quiz_module_status(nodes.General, nodes.Element):
     """Where the tracking runtime writes (HTML only)."""
 
@@ -163,6 +167,14 @@ def visit_scenario(self, node: quiz_scenario) -> None:
     )
 
 
+def visit_course_title(self, node: course_title) -> None:
+    self.body.append('<h3 class="isdp-course-title">')
+
+
+def depart_course_title(self, node: course_title) -> None:
+    self.body.append("</h3>\n")
+
+
 def visit_module_status(self, node: quiz_module_status) -> None:
     self.body.append(
         '<div class="isdp-tracking-status" data-isdp-tracking-status="" '
@@ -227,6 +239,8 @@ class PlainChoices(SphinxPostTransform):
     def run(self, **kwargs: object) -> None:
         if self.app.builder.format == "html":
             return
+        for title in list(self.document.findall(course_title)):
+            title.replace_self(nodes.paragraph("", "", nodes.strong("", "", *title.children)))
         for group in list(self.document.findall(quiz_choices)):
             stem = next(iter(group.findall(quiz_stem)))
             items = nodes.bullet_list()
@@ -250,6 +264,7 @@ def setup_nodes(app: Sphinx) -> None:
         quiz_feedback: (visit_feedback, depart_div),
         quiz_explanation: (visit_explanation, depart_div),
         quiz_scenario: (visit_scenario, depart_div),
+        course_title: (visit_course_title, depart_course_title),
         quiz_module_status: (visit_module_status, None),
         quiz_result: (visit_result, None),
         quiz_progress: (visit_progress, None),
