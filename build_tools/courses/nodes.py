@@ -119,7 +119,8 @@ def depart_stem(self, node: quiz_stem) -> None:
     from .questions import HINTS
 
     select = node.parent.parent.get("select")
-    hint = f"Choose {select} answers." if select else HINTS[kind]
+    words = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+    hint = f"Choose {words.get(select, select)} answers." if select else HINTS[kind]
     self.body.append(
         f'</span> <span class="isdp-quiz-hint">{hint}</span></legend>\n'
         '<ul class="isdp-quiz-choices">\n'

@@ -79,7 +79,9 @@ def test_a_module_completed_with_the_keyboard_only(page, site_server):
         answer_with_keyboard(page, question, choose)
         status = page.locator(f"#{question['id']} .isdp-quiz-status")
         assert status.get_attribute("aria-live") == "polite"
-        assert status.inner_text().startswith("Not correct." if question is wrong else "Correct.")
+        assert status.inner_text().startswith(
+            "Not correct; the right answer is marked." if question is wrong else "Correct."
+        )
         assert page.locator(f"#{question['id']} .isdp-quiz-explanation").is_visible()
 
     result = page.locator("[data-isdp-result-text]")
