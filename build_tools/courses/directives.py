@@ -18,7 +18,7 @@ from ..errors import ContentError, ContentErrors
 from ..logging import Warn, warn_error
 from ..site import site_settings
 from . import nodes as qn
-from .model import ALL, COURSES_DIR, Course, load_course, load_courses
+from .model import ALL, COURSES_DIR, Course, load_course, read_courses
 from .questions import Fragment, QuizSpec, parse_question
 
 
@@ -244,11 +244,7 @@ class CourseList(CourseDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        srcdir = Path(self.env.srcdir)
-        try:
-            courses = load_courses(srcdir)
-        except (ContentError, ContentErrors):
-            return []  # reported once, with lines, by the consistency check
+        courses, _ = read_courses(Path(self.env.srcdir))  # errors: reported by the build check
         for course in courses:
             self.env.note_dependency(str(course.folder / "course.yaml"))
         cycle_start = site_settings(self.env.app).training.cycle_start_month

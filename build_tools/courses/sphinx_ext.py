@@ -8,10 +8,10 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from ..errors import ContentError, ContentErrors
 from ..logging import Warn, warn_error
 from ..site import site_settings
 from . import nodes as qn
+from .check import duplicate_ids
 from .directives import (
     CourseList,
     CourseOutline,
@@ -22,7 +22,7 @@ from .directives import (
     course_of,
     env_questions,
 )
-from .model import COURSES_DIR, load_courses
+from .model import COURSES_DIR, read_courses
 from .notebook import NotebookParser
 
 
@@ -73,33 +73,14 @@ def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildE
 
 def _check(app: Sphinx, env: BuildEnvironment) -> None:
     """course.yaml errors, and question ids used twice in one course."""
-    try:
-        courses = load_courses(Path(app.srcdir))
-    except ContentError as exc:
-        courses = []
-        warn_error(Warn.COURSE, exc)
-    except ContentErrors as exc:
-        courses = []
-        for error in exc.errors:
-            warn_error(Warn.COURSE, error)
+    courses, errors = read_courses(Path(app.srcdir))
+    for error in errors:
+        warn_error(Warn.COURSE, error)
+    questions = env_questions(env)
     for course in courses:
-        seen: dict[str, tuple[str, int]] = {}
-        for module in course.modules:
-            docname = course.module_docname(module)
-            for qid, line in env_questions(env).get(docname, []):
-                if qid in seen:
-                    first = seen[qid]
-                    warn_error(
-                        Warn.QUIZ,
-                        ContentError(
-                            env.doc2path(docname),
-                            line,
-                            f"question id '{qid}' is used twice in course '{course.id}' "
-                            f"(first at {Path(env.doc2path(first[0])).name}:{first[1]})",
-                        ),
-                    )
-                else:
-                    seen[qid] = (docname, line)
+        ids = {m: questions.get(course.module_docname(m), []) for m in course.modules}
+        for error in duplicate_ids(course, ids):
+            warn_error(Warn.QUIZ, error)
 
 
 def _assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
