@@ -22,7 +22,7 @@ from .directives import (
     course_of,
     env_questions,
 )
-from .model import COURSES_DIR, read_courses
+from .model import COURSE_FILE, COURSES_DIR, read_courses
 from .notebook import NotebookParser
 
 
@@ -32,7 +32,7 @@ def _module_page(app: Sphinx, doctree: nodes.document) -> None:
     course, module = course_of(docname, Path(app.srcdir))
     if course is None or module is None:
         return
-    app.env.note_dependency(str(course.folder / "course.yaml"))
+    app.env.note_dependency(str(course.folder / COURSE_FILE))
     questions = list(doctree.findall(qn.quiz_question))
     for number, question in enumerate(questions, start=1):
         question["number"], question["total"] = number, len(questions)
