@@ -14,6 +14,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from .questions import HINTS
+
 
 class quiz_question(nodes.General, nodes.Element):
     """One question: attributes qid, kind, course, module, correct (list), number, total."""
@@ -116,8 +118,6 @@ def visit_stem(self, node: quiz_stem) -> None:
 
 def depart_stem(self, node: quiz_stem) -> None:
     kind = node.parent.parent["kind"]
-    from .questions import HINTS
-
     select = node.parent.parent.get("select")
     words = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
     hint = f"Choose {words.get(select, select)} answers." if select else HINTS[kind]
