@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import ContentError, ContentErrors
-from .model import course_files, load_course
+from ..errors import ContentError
+from .model import Course, read_courses
 from .notebook import check_notebook
 from .questions import extract_questions
 
@@ -28,32 +28,33 @@ def check_module(path: Path) -> tuple[list[tuple[str, int]], list[ContentError]]
     return ids, errors
 
 
-def check_courses(srcdir: Path, docnames: set[str]) -> list[ContentError]:
+def duplicate_ids(course: Course, ids: dict[str, list[tuple[str, int]]]) -> list[ContentError]:
+    """Question ids used twice in a course; ``ids`` maps each module to (id, line) pairs."""
     errors: list[ContentError] = []
-    for course_file in course_files(srcdir):
-        try:
-            course = load_course(course_file)
-        except ContentError as exc:
-            errors.append(exc)
-            continue
-        except ContentErrors as exc:
-            errors.extend(exc.errors)
-            continue
-        seen: dict[str, str] = {}
-        for module in course.modules:
-            path = course.module_path(module)
-            ids, module_errors = check_module(path)
-            errors.extend(module_errors)
-            for qid, line in ids:
-                if qid in seen:
-                    errors.append(
-                        ContentError(
-                            path,
-                            line,
-                            f"question id '{qid}' is used twice in "
-                            f"course '{course.id}' (first at {seen[qid]})",
-                        )
+    first: dict[str, str] = {}
+    for module in course.modules:
+        path = course.module_path(module)
+        for qid, line in ids.get(module, []):
+            if qid in first:
+                errors.append(
+                    ContentError(
+                        path,
+                        line,
+                        f"question id '{qid}' is used twice in "
+                        f"course '{course.id}' (first at {first[qid]})",
                     )
-                else:
-                    seen[qid] = f"{path.name}:{line}"
+                )
+            else:
+                first[qid] = f"{path.name}:{line}"
+    return errors
+
+
+def check_courses(srcdir: Path, docnames: set[str]) -> list[ContentError]:
+    courses, errors = read_courses(srcdir)
+    for course in courses:
+        ids: dict[str, list[tuple[str, int]]] = {}
+        for module in course.modules:
+            ids[module], module_errors = check_module(course.module_path(module))
+            errors.extend(module_errors)
+        errors.extend(duplicate_ids(course, ids))
     return errors

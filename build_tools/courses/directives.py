@@ -18,31 +18,46 @@ from ..errors import ContentError, ContentErrors
 from ..logging import Warn, warn_error
 from ..site import site_settings
 from . import nodes as qn
-from .model import ALL, COURSES_DIR, Course, load_course, load_courses
+from .model import ALL, COURSE_FILE, COURSES_DIR, Course, load_course, read_courses
 from .questions import Fragment, QuizSpec, parse_question
+
+
+def env_questions(env) -> dict[str, list[tuple[str, int]]]:
+    """Question ids and lines per page, kept in the build environment (merged after
+    parallel reads, purged when a page changes)."""
+    if not hasattr(env, "isdp_questions"):
+        env.isdp_questions = {}
+    return env.isdp_questions  # type: ignore[no-any-return]
+
+
+def course_file_of(docname: str, srcdir: Path) -> Path | None:
+    """The course.yaml governing a page ``courses/<id>/<page>``, if the page is in a course."""
+    parts = docname.split("/")
+    if len(parts) != 3 or parts[0] != COURSES_DIR:
+        return None
+    return Path(srcdir) / COURSES_DIR / parts[1] / COURSE_FILE
 
 
 def course_of(docname: str, srcdir: Path) -> tuple[Course | None, str | None]:
     """The course a page belongs to and its module id (None for the course's index)."""
-    parts = docname.split("/")
-    if len(parts) != 3 or parts[0] != COURSES_DIR:
+    path = course_file_of(docname, srcdir)
+    if path is None:
         return None, None
     try:
-        course = load_course(Path(srcdir) / COURSES_DIR / parts[1] / "course.yaml")
+        course = load_course(path)
     except (ContentError, ContentErrors):
         return None, None  # reported once, with lines, by the consistency check
-    return course, (parts[2] if parts[2] in course.modules else None)
+    module = docname.rsplit("/", 1)[1]
+    return course, (module if module in course.modules else None)
 
 
 class CourseDirective(SphinxDirective):
     """Base: the course of the current page, with course.yaml as a dependency."""
 
     def page_course(self) -> tuple[Course | None, str | None]:
-        parts = self.env.docname.split("/")
-        if len(parts) == 3:
-            self.env.note_dependency(
-                str(Path(self.env.srcdir) / COURSES_DIR / parts[1] / "course.yaml")
-            )
+        path = course_file_of(self.env.docname, Path(self.env.srcdir))
+        if path is not None:
+            self.env.note_dependency(str(path))
         return course_of(self.env.docname, Path(self.env.srcdir))
 
     def fail(self, message: str) -> list[nodes.Node]:
@@ -66,7 +81,7 @@ class QuizDirective(QuizSpec, CourseDirective):
 
     def run(self) -> list[nodes.Node]:
         course, module = self.page_course()
-        if module is None:
+        if course is None or module is None:
             return self.fail("a {quiz} belongs in a course module listed in its course.yaml")
         path = self.env.doc2path(self.env.docname)
         # MyST gives content_offset relative to the opener line.
@@ -76,9 +91,9 @@ class QuizDirective(QuizSpec, CourseDirective):
         )
         for error in errors:
             warn_error(Warn.QUIZ, error)
-        if errors:
+        if errors or question.explanation is None:
             return []
-        self.env.isdp_questions.setdefault(self.env.docname, []).append((question.id, self.lineno))
+        env_questions(self.env).setdefault(self.env.docname, []).append((question.id, self.lineno))
         node = qn.quiz_question(
             qid=question.id,
             kind=question.kind,
@@ -175,7 +190,7 @@ def _doc_link(target: str, text: str | None = None) -> nodes.Node:
     return ref
 
 
-def _facts(course: Course, cycle_start: int) -> nodes.Node:
+def _facts(course: Course) -> nodes.Node:
     required = "every employee" if ALL in course.required_for else ", ".join(course.required_for)
     facts = nodes.definition_list(classes=["isdp-course-facts"])
     for term, value in (
@@ -223,7 +238,7 @@ class CourseOutline(CourseDirective):
             classes=["isdp-course-progress"],
         )
         return [
-            _facts(course, cycle_start),
+            _facts(course),
             progress,
             modules,
             _toctree(self.env.docname, [course.module_docname(m) for m in course.modules]),
@@ -236,22 +251,17 @@ class CourseList(CourseDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        srcdir = Path(self.env.srcdir)
-        try:
-            courses = load_courses(srcdir)
-        except (ContentError, ContentErrors):
-            return []  # reported once, with lines, by the consistency check
+        courses, _ = read_courses(Path(self.env.srcdir))  # errors: reported by the build check
         for course in courses:
-            self.env.note_dependency(str(course.folder / "course.yaml"))
+            self.env.note_dependency(str(course.folder / COURSE_FILE))
         cycle_start = site_settings(self.env.app).training.cycle_start_month
         result: list[nodes.Node] = []
         for course in courses:
             section = nodes.container(classes=["isdp-course-card"])
+            section += qn.course_title("", "", _doc_link(course.docname, course.title))
             section += nodes.paragraph(
                 "",
                 "",
-                nodes.strong("", "", _doc_link(course.docname, course.title)),
-                nodes.Text(" "),
                 qn.quiz_progress(
                     course=course.id,
                     modules=course.modules,
@@ -259,7 +269,7 @@ class CourseList(CourseDirective):
                     cycle_start=cycle_start,
                 ),
             )
-            section += _facts(course, cycle_start)
+            section += _facts(course)
             result.append(section)
         result.append(_toctree(self.env.docname, [course.docname for course in courses]))
         return result

@@ -159,8 +159,8 @@ def course_files(srcdir: Path) -> list[Path]:
     return sorted((Path(srcdir) / COURSES_DIR).glob(f"*/{COURSE_FILE}"))
 
 
-def load_courses(srcdir: Path) -> list[Course]:
-    """Every course of the site, sorted by id; all errors of all courses are raised together."""
+def read_courses(srcdir: Path) -> tuple[list[Course], list[ContentError]]:
+    """The valid courses of the site, sorted by id, and the errors of the others."""
     courses: list[Course] = []
     errors: list[ContentError] = []
     for path in course_files(srcdir):
@@ -170,6 +170,12 @@ def load_courses(srcdir: Path) -> list[Course]:
             errors.append(exc)
         except ContentErrors as exc:
             errors.extend(exc.errors)
+    return sorted(courses, key=lambda course: course.id), errors
+
+
+def load_courses(srcdir: Path) -> list[Course]:
+    """Every course of the site, sorted by id; all errors of all courses are raised together."""
+    courses, errors = read_courses(srcdir)
     if errors:
         raise ContentErrors(errors)
-    return sorted(courses, key=lambda course: course.id)
+    return courses

@@ -8,10 +8,13 @@ sense in a browser (progress slots, the result panel).
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from .questions import HINTS
 
 
 class quiz_question(nodes.General, nodes.Element):
@@ -48,6 +51,10 @@ class quiz_explanation(nodes.General, nodes.Element):
 
 class quiz_scenario(nodes.General, nodes.Element):
     """A short case followed by several questions."""
+
+
+class course_title(nodes.General, nodes.TextElement):
+    """A course's title in the course list: a heading in HTML, a paragraph elsewhere."""
 
 
 class quiz_module_status(nodes.General, nodes.Element):
@@ -111,10 +118,9 @@ def visit_stem(self, node: quiz_stem) -> None:
 
 def depart_stem(self, node: quiz_stem) -> None:
     kind = node.parent.parent["kind"]
-    from .questions import HINTS
-
     select = node.parent.parent.get("select")
-    hint = f"Choose {select} answers." if select else HINTS[kind]
+    words = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+    hint = f"Choose {words.get(select, select)} answers." if select else HINTS[kind]
     self.body.append(
         f'</span> <span class="isdp-quiz-hint">{hint}</span></legend>\n'
         '<ul class="isdp-quiz-choices">\n'
@@ -160,6 +166,14 @@ def visit_scenario(self, node: quiz_scenario) -> None:
         if node["ids"]
         else '<div class="isdp-scenario">\n'
     )
+
+
+def visit_course_title(self, node: course_title) -> None:
+    self.body.append('<h3 class="isdp-course-title">')
+
+
+def depart_course_title(self, node: course_title) -> None:
+    self.body.append("</h3>\n")
 
 
 def visit_module_status(self, node: quiz_module_status) -> None:
@@ -226,6 +240,8 @@ class PlainChoices(SphinxPostTransform):
     def run(self, **kwargs: object) -> None:
         if self.app.builder.format == "html":
             return
+        for title in list(self.document.findall(course_title)):
+            title.replace_self(nodes.paragraph("", "", nodes.strong("", "", *title.children)))
         for group in list(self.document.findall(quiz_choices)):
             stem = next(iter(group.findall(quiz_stem)))
             items = nodes.bullet_list()
@@ -239,7 +255,7 @@ OTHER_BUILDERS = ("latex", "text", "man", "texinfo")
 
 def setup_nodes(app: Sphinx) -> None:
     passthrough = (_pass, _pass)
-    html = {
+    html: dict[type[nodes.Element], tuple[Any, Any]] = {
         quiz_question: (visit_question, depart_div),
         quiz_context: (visit_context, depart_div),
         quiz_choices: (visit_choices, depart_choices),
@@ -249,6 +265,7 @@ def setup_nodes(app: Sphinx) -> None:
         quiz_feedback: (visit_feedback, depart_div),
         quiz_explanation: (visit_explanation, depart_div),
         quiz_scenario: (visit_scenario, depart_div),
+        course_title: (visit_course_title, depart_course_title),
         quiz_module_status: (visit_module_status, None),
         quiz_result: (visit_result, None),
         quiz_progress: (visit_progress, None),
@@ -257,4 +274,4 @@ def setup_nodes(app: Sphinx) -> None:
     browser_only = (quiz_module_status, quiz_result, quiz_progress)
     for node_class, visitors in html.items():
         other = (_skip, None) if node_class in browser_only else passthrough
-        app.add_node(node_class, html=visitors, **{name: other for name in OTHER_BUILDERS})
+        app.add_node(node_class, html=visitors, **{name: other for name in OTHER_BUILDERS})  # type: ignore[arg-type]

@@ -133,21 +133,22 @@ def parse_question(
     )
     if not QID.match(qid):
         error(line, f"question id '{qid}' must be a slug: lower-case letters, digits and hyphens")
-    tokens = [t for t in markdown_parser().parse("\n".join(body)) if t.level == 0 and t.map]
-    blocks = [t for t in tokens if t.nesting in (0, 1)]
+    tokens = markdown_parser().parse("\n".join(body))
+    blocks = [t for t in tokens if t.level == 0 and t.map and t.nesting in (0, 1)]
+    starts = [t.map[0] if t.map else 0 for t in blocks]  # top-level blocks always have a map
     first_choice = next((i for i, t in enumerate(blocks) if _is_directive(t)), len(blocks))
-    prompt_end = blocks[first_choice].map[0] if first_choice < len(blocks) else len(body)
+    prompt_end = starts[first_choice] if first_choice < len(blocks) else len(body)
     question.prompt = Fragment(body[:prompt_end], first_line)
     prompt_blocks = blocks[:first_choice]
     if not prompt_blocks:
         error(line, f"question '{qid}' has no prompt: write the question before the first choice")
     elif prompt_blocks[-1].type != "paragraph_open":
         error(
-            first_line + prompt_blocks[-1].map[0],
+            first_line + starts[first_choice - 1],
             f"question '{qid}': end the prompt with the question itself, as a paragraph",
         )
-    for token in blocks[first_choice:]:
-        at = first_line + token.map[0]
+    for token, start in zip(blocks[first_choice:], starts[first_choice:], strict=True):
+        at = first_line + start
         if not _is_directive(token):
             error(
                 at,

@@ -8,10 +8,10 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from ..errors import ContentError, ContentErrors
 from ..logging import Warn, warn_error
 from ..site import site_settings
 from . import nodes as qn
+from .check import duplicate_ids
 from .directives import (
     CourseList,
     CourseOutline,
@@ -20,8 +20,9 @@ from .directives import (
     ScenarioDirective,
     _doc_link,
     course_of,
+    env_questions,
 )
-from .model import COURSES_DIR, load_courses
+from .model import COURSE_FILE, COURSES_DIR, read_courses
 from .notebook import NotebookParser
 
 
@@ -29,9 +30,9 @@ def _module_page(app: Sphinx, doctree: nodes.document) -> None:
     """Number a module's questions and add its header line, tracking slot and result panel."""
     docname = app.env.docname
     course, module = course_of(docname, Path(app.srcdir))
-    if module is None:
+    if course is None or module is None:
         return
-    app.env.note_dependency(str(course.folder / "course.yaml"))
+    app.env.note_dependency(str(course.folder / COURSE_FILE))
     questions = list(doctree.findall(qn.quiz_question))
     for number, question in enumerate(questions, start=1):
         question["number"], question["total"] = number, len(questions)
@@ -59,51 +60,27 @@ def _module_page(app: Sphinx, doctree: nodes.document) -> None:
     )
 
 
-def _init_env(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    if not hasattr(env, "isdp_questions"):
-        env.isdp_questions = {}
-
-
 def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    getattr(env, "isdp_questions", {}).pop(docname, None)
+    env_questions(env).pop(docname, None)
 
 
 def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    _init_env(app, env, [])
+    theirs = env_questions(other)
     for docname in docnames:
-        if docname in other.isdp_questions:
-            env.isdp_questions[docname] = other.isdp_questions[docname]
+        if docname in theirs:
+            env_questions(env)[docname] = theirs[docname]
 
 
 def _check(app: Sphinx, env: BuildEnvironment) -> None:
     """course.yaml errors, and question ids used twice in one course."""
-    try:
-        courses = load_courses(Path(app.srcdir))
-    except ContentError as exc:
-        courses = []
-        warn_error(Warn.COURSE, exc)
-    except ContentErrors as exc:
-        courses = []
-        for error in exc.errors:
-            warn_error(Warn.COURSE, error)
+    courses, errors = read_courses(Path(app.srcdir))
+    for error in errors:
+        warn_error(Warn.COURSE, error)
+    questions = env_questions(env)
     for course in courses:
-        seen: dict[str, tuple[str, int]] = {}
-        for module in course.modules:
-            docname = course.module_docname(module)
-            for qid, line in env.isdp_questions.get(docname, []):
-                if qid in seen:
-                    first = seen[qid]
-                    warn_error(
-                        Warn.QUIZ,
-                        ContentError(
-                            env.doc2path(docname),
-                            line,
-                            f"question id '{qid}' is used twice in course '{course.id}' "
-                            f"(first at {Path(env.doc2path(first[0])).name}:{first[1]})",
-                        ),
-                    )
-                else:
-                    seen[qid] = (docname, line)
+        ids = {m: questions.get(course.module_docname(m), []) for m in course.modules}
+        for error in duplicate_ids(course, ids):
+            warn_error(Warn.QUIZ, error)
 
 
 def _assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -122,7 +99,6 @@ def setup_courses(app: Sphinx) -> None:
     app.add_directive("course-schema", CourseSchema)
     app.add_source_suffix(".ipynb", "ipynb")
     app.add_source_parser(NotebookParser)
-    app.connect("env-before-read-docs", _init_env)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("doctree-read", _module_page)

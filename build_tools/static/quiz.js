@@ -104,7 +104,7 @@
       li.append(el("span", "isdp-quiz-mark", right ? (chosen ? "Your answer: correct" : "Correct answer")
                                                     : "Your answer: not correct"));
     });
-    q.status.textContent = (q.ok ? "Correct. " : "Not correct. ") +
+    q.status.textContent = (q.ok ? "Correct. " : "Not correct; the right answer is marked. ") +
       response.map(function (id) { return feedbackText(q, id); }).join(" ");
     q.status.className = "isdp-quiz-status " + (q.ok ? "isdp-right" : "isdp-wrong");
     q.check.hidden = true;

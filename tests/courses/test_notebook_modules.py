@@ -110,3 +110,25 @@ def test_source_lines_keep_their_json_line_numbers(tmp_path):
         ):
             if line.strip() != "::::":
                 assert json.loads(json_lines[number - 1].strip().rstrip(",")).rstrip("\n") == line
+
+
+def test_isdp_courses_notebook_converts_a_module_that_builds_the_same(course_site, build_site):
+    from click.testing import CliRunner
+
+    from build_tools.cli import main
+
+    src = course_site({"first.md": MODULE})
+    module_path = src / "courses/demo/first.md"
+    result = CliRunner().invoke(main, ["courses", "notebook", str(module_path)])
+    assert result.exit_code == 0, result.output
+    again = CliRunner().invoke(main, ["courses", "notebook", str(module_path)])
+    assert again.exit_code == 1 and "already exists" in again.stderr
+    assert not list(src.rglob("*.tmp"))
+    notebook = nbformat.read(src / "courses/demo/first.ipynb", as_version=4)
+    assert notebook.cells[0].cell_type == "raw" and notebook.cells[0].source.startswith("---")
+
+    broken = src / "courses/demo/broken.md"
+    broken.write_text(module(QUESTION.replace(":correct:\n", "")), encoding="utf-8")
+    refused = CliRunner().invoke(main, ["courses", "notebook", str(broken)])
+    assert refused.exit_code == 1 and "has no correct answer" in refused.stderr
+    assert not (src / "courses/demo/broken.ipynb").exists()

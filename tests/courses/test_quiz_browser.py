@@ -79,7 +79,9 @@ def test_a_module_completed_with_the_keyboard_only(page, site_server):
         answer_with_keyboard(page, question, choose)
         status = page.locator(f"#{question['id']} .isdp-quiz-status")
         assert status.get_attribute("aria-live") == "polite"
-        assert status.inner_text().startswith("Not correct." if question is wrong else "Correct.")
+        assert status.inner_text().startswith(
+            "Not correct; the right answer is marked." if question is wrong else "Correct."
+        )
         assert page.locator(f"#{question['id']} .isdp-quiz-explanation").is_visible()
 
     result = page.locator("[data-isdp-result-text]")
@@ -107,6 +109,17 @@ def test_a_module_completed_with_the_keyboard_only(page, site_server):
     page.keyboard.press("Space")
     restarted = page.evaluate("window.isdpEvents")[-1]
     assert restarted[0] == "attempt-started" and restarted[1]["attempt"] != started["attempt"]
+
+    # A second attempt below the mastery score: not passed, but the best result is kept.
+    page.reload()
+    page.evaluate(RECORD_EVENTS)
+    for question in questions:
+        wrong_choice = [c for c in question["choices"] if c not in question["correct"]][:1]
+        answer_with_keyboard(page, question, wrong_choice)
+    assert "You answered 0 of 6 questions correctly (0%)." in result.inner_text()
+    assert "Not passed yet: the pass mark is 80%." in result.inner_text()
+    failed = page.evaluate("window.isdpEvents")[-1][1]
+    assert failed["passed"] is False and failed["score"]["raw"] == 0
 
     # The course page shows this device's progress.
     page.goto(site_server + "/courses/security-awareness/index.html")
