@@ -81,7 +81,7 @@ def _attempt(profile, rng, emp, lea, course, when, authority, passed):
 def build_data(workdir: Path, statements: int, employees: int) -> tuple[Path, Path]:
     db, roster = workdir / "store.sqlite", workdir / "roster.csv"
     marker = workdir / "built.json"
-    wanted = {"statements": statements, "employees": employees, "version": 2}
+    wanted = {"statements": statements, "employees": employees, "version": 3}
     if marker.exists() and json.loads(marker.read_text()) == wanted and db.exists():
         return db, roster
     workdir.mkdir(parents=True, exist_ok=True)
@@ -157,7 +157,7 @@ def child_naive(db: str, roster: str, out: str) -> None:
 
     t0 = time.perf_counter()
     conn = sqlite3.connect(db)
-    statements = [json.loads(raw) for (raw,) in conn.execute("SELECT raw FROM statements")]
+    statements = [json.loads(raw) for (raw,) in conn.execute("SELECT raw FROM statement_json")]
     people = list(csv.DictReader(open(roster, encoding="utf-8")))
     lo, hi = xp.cycle_bounds(CYCLE)
     profile = xp.Profile(BASE)
@@ -221,8 +221,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         since = store.utc_text(query["since"]) if "since" in query else ""
         conn = sqlite3.connect(self.server.db)
         rows = conn.execute(
-            "SELECT stored || '|' || id, raw FROM statements WHERE stored > ? AND stored || '|' || id > ?"
-            " ORDER BY stored, id LIMIT ?", (since, after, limit)).fetchall()
+            "SELECT s.stored || '|' || s.id, j.raw FROM statements s JOIN statement_json j ON j.id = s.id"
+            " WHERE s.stored > ? AND s.stored || '|' || s.id > ? ORDER BY s.stored, s.id LIMIT ?",
+            (since, after, limit)).fetchall()
         conn.close()
         body = {"statements": [json.loads(raw) for _, raw in rows]}
         if len(rows) == limit:

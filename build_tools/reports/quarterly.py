@@ -20,7 +20,7 @@ from .output import atomic_dir
 from .quarterly_data import QuarterData, quarter_bounds
 from .render import render
 from .roster import Employee
-from .store import utc_text
+from .store import PASSED_WHERE, utc_text
 from .training import TrainingReport, _trusted_sql, build_report
 
 CHART_MARK = "[[training-chart]]"
@@ -57,7 +57,7 @@ def training_section(conn: sqlite3.Connection, courses: list[RequiredCourse], pr
     in_quarter = [utc_text(q_start), utc_text(q_end)]
     for course_iri, verb, ok, count, learners in conn.execute(
             f"SELECT course, verb, {clause} AS ok, count(*), count(DISTINCT learner) FROM statements"
-            f" WHERE verb IN (?, ?) AND timestamp >= ? AND timestamp < ? AND voided = 0"
+            f" WHERE verb IN (?, ?) AND voided = 0 AND timestamp >= ? AND timestamp < ?"
             f" AND course IN ({marks}) GROUP BY course, verb, ok",
             [*args, VERBS["passed"], VERBS["failed"], *in_quarter, *iris]):
         item = per[iris[course_iri].id]
@@ -69,9 +69,9 @@ def training_section(conn: sqlite3.Connection, courses: list[RequiredCourse], pr
             item.unverified = count
     # learners across the whole cycle to date need one distinct count, not a sum of parts
     for course_iri, learners in conn.execute(
-            f"SELECT course, count(DISTINCT learner) FROM statements WHERE verb = ? AND {clause}"
-            f" AND timestamp >= ? AND timestamp < ? AND voided = 0 AND course IN ({marks}) GROUP BY course",
-            [VERBS["passed"], *args, utc_text(c_start), utc_text(q_end), *iris]):
+            f"SELECT course, count(DISTINCT learner) FROM statements WHERE {PASSED_WHERE}"
+            f" AND course IN ({marks}) AND timestamp >= ? AND timestamp < ? AND {clause} GROUP BY course",
+            [*iris, utc_text(c_start), utc_text(q_end), *args]):
         per[iris[course_iri].id].cycle_to_date = learners
     section = QuarterTraining(cycle, list(per.values()))
     if roster is not None:

@@ -12,6 +12,7 @@ a year of a state's statements (a million rows) is read in seconds.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -21,7 +22,7 @@ from typing import Any
 from ..xapi.profile import VERBS, Profile, cycle_bounds
 from .courses import RequiredCourse, required_of
 from .roster import Employee
-from .store import utc_text
+from .store import ANSWERED_WHERE, PASSED_WHERE, utc_text
 
 TOP_QUESTIONS = 10
 
@@ -111,14 +112,15 @@ def _trusted_sql(trusted: Iterable[str]) -> tuple[str, list[str]]:
 
 def _passes(conn: sqlite3.Connection, iris: dict[str, str], lo: str, hi: str,
             trusted: list[str]) -> Iterable[tuple[str, str, int, str]]:
-    """(learner, course IRI, trusted 0/1, first timestamp) per learner, course and trust."""
+    """(learner, course IRI, trusted 0/1, first timestamp) per learner, course and trust.
+    Answered from the covering partial index ``statements_passed`` alone."""
     clause, args = _trusted_sql(trusted)
     marks = ",".join("?" * len(iris))
     return conn.execute(
         f"SELECT learner, course, {clause} AS ok, min(timestamp) FROM statements"
-        f" WHERE verb = ? AND timestamp >= ? AND timestamp < ? AND voided = 0"
-        f" AND course IN ({marks}) AND learner IS NOT NULL GROUP BY learner, course, ok",
-        [*args, VERBS["passed"], lo, hi, *iris])
+        f" WHERE {PASSED_WHERE} AND course IN ({marks}) AND timestamp >= ? AND timestamp < ?"
+        f" AND learner IS NOT NULL GROUP BY learner, course, ok",
+        [*args, *iris, lo, hi])
 
 
 def _unverified(conn: sqlite3.Connection, iris: dict[str, str], lo: str, hi: str,
@@ -127,9 +129,9 @@ def _unverified(conn: sqlite3.Connection, iris: dict[str, str], lo: str, hi: str
     marks = ",".join("?" * len(iris))
     rows = conn.execute(
         f"SELECT id, learner, course, actor, authority, timestamp FROM statements"
-        f" WHERE verb = ? AND timestamp >= ? AND timestamp < ? AND voided = 0"
-        f" AND course IN ({marks}) AND NOT {clause} ORDER BY timestamp",
-        [VERBS["passed"], lo, hi, *iris, *args])
+        f" WHERE {PASSED_WHERE} AND course IN ({marks}) AND timestamp >= ? AND timestamp < ?"
+        f" AND NOT {clause} ORDER BY timestamp",
+        [*iris, lo, hi, *args])
     return [{"statement_id": sid, "learner": learner, "course": iris[course], "actor": actor,
              "authority": authority or "", "timestamp": ts}
             for sid, learner, course, actor, authority, ts in rows]
@@ -137,34 +139,33 @@ def _unverified(conn: sqlite3.Connection, iris: dict[str, str], lo: str, hi: str
 
 def _questions(conn: sqlite3.Connection, iris: dict[str, str], lo: str, hi: str,
                top: int) -> dict[str, list[Question]]:
+    """Answers and wrong answers per question, from the covering index ``statements_answered``."""
     marks = ",".join("?" * len(iris))
     grouped = conn.execute(
-        f"SELECT course, object, count(*), sum(success = 0) FROM statements"
-        f" WHERE verb = ? AND course IN ({marks}) AND timestamp >= ? AND timestamp < ?"
-        f" AND voided = 0 AND success IS NOT NULL GROUP BY course, object",
-        [VERBS["answered"], *iris, lo, hi]).fetchall()
-    per_course: dict[str, list[Question]] = defaultdict(list)
-    for course, obj, answers, misses in grouped:
+        f"SELECT course, object, count(*), sum(success = 0), max(rowid) FROM statements"
+        f" WHERE {ANSWERED_WHERE} AND course IN ({marks}) AND timestamp >= ? AND timestamp < ?"
+        f" AND success IS NOT NULL GROUP BY course, object",
+        [*iris, lo, hi]).fetchall()
+    per_course: dict[str, list[tuple[Question, int]]] = defaultdict(list)
+    for course, obj, answers, misses, rowid in grouped:
         if misses:
-            per_course[iris[course]].append(Question(iris[course], obj, obj, answers, misses))
+            per_course[iris[course]].append((Question(iris[course], obj, obj, answers, misses), rowid))
     result: dict[str, list[Question]] = {}
     for course_id in iris.values():
-        ranked = sorted(per_course.get(course_id, []), key=lambda q: (-q.misses, -q.miss_rate, q.iri))
-        result[course_id] = ranked[:top]
-        for question in result[course_id]:
-            question.label = _question_label(conn, question.iri)
+        ranked = sorted(per_course.get(course_id, []), key=lambda p: (-p[0].misses, -p[0].miss_rate, p[0].iri))
+        result[course_id] = [question for question, _ in ranked[:top]]
+        for question, rowid in ranked[:top]:
+            question.label = _question_label(conn, rowid, question.iri)
     return result
 
 
-def _question_label(conn: sqlite3.Connection, iri: str) -> str:
-    """The question's name (or description) as the statement's activity definition gives it."""
+def _question_label(conn: sqlite3.Connection, rowid: int, iri: str) -> str:
+    """The question's name (or description) from the activity definition of one answer."""
     row = conn.execute(
         "SELECT coalesce(json_extract(raw, '$.object.definition.name'),"
-        " json_extract(raw, '$.object.definition.description')) FROM statements"
-        " WHERE verb = ? AND object = ? LIMIT 1", (VERBS["answered"], iri)).fetchone()
+        " json_extract(raw, '$.object.definition.description')) FROM statement_json"
+        " WHERE id = (SELECT id FROM statements WHERE rowid = ?)", (rowid,)).fetchone()
     if row and row[0]:
-        import json
-
         names = json.loads(row[0])
         if isinstance(names, dict) and names:
             return str(names.get("en-US") or names.get("en") or next(iter(names.values())))

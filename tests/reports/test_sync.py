@@ -67,11 +67,16 @@ def test_incremental_sync_fetches_only_what_is_new(local_lrs, conn):
     post(local_lrs, batch("A", 30, "2026-09-01T10:00:00"))
     with client(local_lrs) as lrs:
         sync.sync(conn, lrs, page_size=50)
-        later = batch("B", 20, "2099-01-01T10:00:00")   # Ralph's fs `since` compares timestamps
-        post(local_lrs, later)
+        later = batch("B", 20, "2099-01-01T10:00:00")
+        late = batch("L", 5, "2026-09-02T10:00:00")     # an outbox flushed late: old timestamps
+        post(local_lrs, later + late)
         second = sync.sync(conn, lrs, page_size=50)
+        full = sync.sync(conn, lrs, page_size=50, full=True)
     assert second.new == 20 and second.fetched == 20
-    assert len(ids(conn)) == 50
+    # Ralph 5.1's fs backend filters `since` on timestamp, not on stored as xAPI 1.0.3 says,
+    # so the late statements are missed by the incremental pass; --full picks them up.
+    # When upstream fixes this, second.new becomes 25: change the docstring of sync.py.
+    assert full.new == 5 and len(ids(conn)) == 55
 
 
 def test_killed_sync_resumes_and_loses_nothing(local_lrs, conn):
@@ -142,3 +147,32 @@ def test_persistent_errors_give_up_with_a_message(conn):
                    sleep=lambda s: None) as lrs, pytest.raises(LrsError, match="HTTP 500"):
         sync.sync(conn, lrs)
     assert store.counts(conn) == {"statements": 0, "invalid": 0}
+
+
+def test_sync_process_killed_mid_way_resumes(local_lrs, tmp_path):
+    """A real `sync` process killed with SIGKILL after its second page: no rollback handler
+    runs, yet every committed page is kept and the next run completes the copy."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    sent = batch("P", 300)
+    post(local_lrs, sent)
+    db = tmp_path / "killed.sqlite"
+    command = [sys.executable, "-c", "from build_tools.reports.cli import sync_command; sync_command()",
+               "--lrs-url", local_lrs.url, "--store", str(db), "--page-size", "10"]
+    env = {**os.environ, "ISDP_LRS_USER": ADMIN[0], "ISDP_LRS_PASSWORD": ADMIN[1]}
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    for line in process.stderr:
+        if line.startswith("sync: page 2:"):
+            process.send_signal(signal.SIGKILL)
+            break
+    process.wait()
+    assert process.returncode == -signal.SIGKILL
+    conn = store.connect(db)
+    kept = len(ids(conn))
+    assert 20 <= kept < 300 and kept % 10 == 0          # whole pages only, none half-written
+    assert subprocess.run(command, env=env, capture_output=True).returncode == 0
+    assert ids(conn) == {s["id"] for s in sent}
+    conn.close()

@@ -62,7 +62,8 @@ def scenario(conn, tmp_path):
         # questions: q1 missed 3 times, q2 once, q3 never; a miss out of cycle is ignored
         *[as_stored(make(e, "answered", "ferpa", "2026-09-01T11:00:00", question="q1", success=False,
                          label="Who may see a student's record?")) for e in ("E1", "E2", "E3")],
-        as_stored(make("E4", "answered", "ferpa", "2026-09-01T11:00:00", question="q1", success=True)),
+        as_stored(make("E4", "answered", "ferpa", "2026-09-01T11:00:00", question="q1", success=True,
+                       label="Who may see a student's record?")),
         as_stored(make("E1", "answered", "ferpa", "2026-09-01T11:00:00", question="q2", success=False)),
         as_stored(make("E2", "answered", "ferpa", "2026-09-01T11:00:00", question="q3", success=True)),
         *[as_stored(make(e, "answered", "ferpa", "2025-09-01T11:00:00", question="q3", success=False))
