@@ -17,6 +17,7 @@ import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ..xapi.profile import VERBS, Profile, cycle_bounds
@@ -43,14 +44,14 @@ class Status:
 class Row:
     employee: Employee
     courses: dict[str, Status]          # required course id -> status
+    missing: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.missing = [course for course, status in self.courses.items() if not status.passed_on]
 
     @property
     def compliant(self) -> bool:
-        return all(status.passed_on for status in self.courses.values())
-
-    @property
-    def missing(self) -> list[str]:
-        return [course for course, status in self.courses.items() if not status.passed_on]
+        return not self.missing
 
 
 @dataclass
@@ -94,13 +95,13 @@ class TrainingReport:
     trusted_authorities: list[str]
     store_counts: dict[str, int] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def compliant(self) -> int:
-        return sum(1 for row in self.rows if row.compliant)
+        return sum(1 for row in self.rows if not row.missing)
 
-    @property
+    @cached_property
     def overdue(self) -> list[Row]:
-        return [row for row in self.rows if not row.compliant]
+        return [row for row in self.rows if row.missing]
 
 
 def _trusted_sql(trusted: Iterable[str]) -> tuple[str, list[str]]:
@@ -111,30 +112,34 @@ def _trusted_sql(trusted: Iterable[str]) -> tuple[str, list[str]]:
 
 
 def _passes(conn: sqlite3.Connection, iris: dict[str, str], lo: str, hi: str,
-            trusted: list[str]) -> Iterable[tuple[str, str, int, str]]:
-    """(learner, course IRI, trusted 0/1, first timestamp) per learner, course and trust.
-    Answered from the covering partial index ``statements_passed`` alone."""
+            trusted: list[str]) -> tuple[dict[tuple[str, str, int], str], list[dict[str, Any]]]:
+    """One pass over the covering partial index ``statements_passed``: the first pass time per
+    (learner, course IRI, trusted 0/1), and the details of every untrusted pass."""
     clause, args = _trusted_sql(trusted)
     marks = ",".join("?" * len(iris))
-    return conn.execute(
-        f"SELECT learner, course, {clause} AS ok, min(timestamp) FROM statements"
-        f" WHERE {PASSED_WHERE} AND course IN ({marks}) AND timestamp >= ? AND timestamp < ?"
-        f" AND learner IS NOT NULL GROUP BY learner, course, ok",
-        [*args, *iris, lo, hi])
-
-
-def _unverified(conn: sqlite3.Connection, iris: dict[str, str], lo: str, hi: str,
-                trusted: list[str]) -> list[dict[str, Any]]:
-    clause, args = _trusted_sql(trusted)
-    marks = ",".join("?" * len(iris))
-    rows = conn.execute(
-        f"SELECT id, learner, course, actor, authority, timestamp FROM statements"
-        f" WHERE {PASSED_WHERE} AND course IN ({marks}) AND timestamp >= ? AND timestamp < ?"
-        f" AND NOT {clause} ORDER BY timestamp",
-        [*iris, lo, hi, *args])
-    return [{"statement_id": sid, "learner": learner, "course": iris[course], "actor": actor,
-             "authority": authority or "", "timestamp": ts}
-            for sid, learner, course, actor, authority, ts in rows]
+    first: dict[tuple[str, str, int], str] = {}
+    untrusted: list[int] = []
+    for learner, course, ok, timestamp, rowid in conn.execute(
+            f"SELECT learner, course, {clause}, timestamp, rowid FROM statements"
+            f" WHERE {PASSED_WHERE} AND course IN ({marks}) AND timestamp >= ? AND timestamp < ?",
+            [*args, *iris, lo, hi]):
+        if not ok:
+            untrusted.append(rowid)
+        if learner is None:
+            continue
+        key = (learner, course, ok)
+        if key not in first or timestamp < first[key]:
+            first[key] = timestamp
+    details = []
+    for start in range(0, len(untrusted), 500):
+        chunk = untrusted[start:start + 500]
+        details += conn.execute(
+            "SELECT id, learner, course, actor, authority, timestamp FROM statements"
+            f" WHERE rowid IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+    unverified = [{"statement_id": sid, "learner": learner, "course": iris[course], "actor": actor,
+                   "authority": authority or "", "timestamp": ts}
+                  for sid, learner, course, actor, authority, ts in sorted(details, key=lambda d: (d[5], d[0]))]
+    return first, unverified
 
 
 def _questions(conn: sqlite3.Connection, iris: dict[str, str], lo: str, hi: str,
@@ -189,7 +194,8 @@ def build_report(conn: sqlite3.Connection, roster: list[Employee], courses: list
 
     best: dict[tuple[str, str], list[str | None]] = {}
     not_on_roster: set[str] = set()
-    for learner, course_iri, ok, first in _passes(conn, iris, lo, hi, trusted):
+    passes, untrusted = _passes(conn, iris, lo, hi, trusted)
+    for (learner, course_iri, ok), first in passes.items():
         employee = by_id.get(learner) or by_email.get(learner.lower())
         if employee is None:
             if ok:
@@ -203,19 +209,25 @@ def build_report(conn: sqlite3.Connection, roster: list[Employee], courses: list
     rows: list[Row] = []
     leas: dict[str, Tally] = {}
     per_course = {course.id: Tally(course.id, course.title) for course in courses}
+    required_by_role: dict[str, list[RequiredCourse]] = {}   # a state has a few dozen roles
     for employee in roster:
+        required = required_by_role.get(employee.role)
+        if required is None:
+            required = required_by_role[employee.role] = required_of(employee, courses)
         statuses: dict[str, Status] = {}
-        for course in required_of(employee, courses):
+        for course in required:
             passed, unverified = best.get((employee.employee_id, course.id), (None, None))
             statuses[course.id] = Status(passed, None if passed else unverified)
             tally = per_course[course.id]
             tally.required += 1
-            tally.compliant += bool(passed)
+            tally.compliant += passed is not None
         row = Row(employee, statuses)
         rows.append(row)
-        lea = leas.setdefault(employee.lea_code, Tally(employee.lea_code, employee.lea_name))
+        lea = leas.get(employee.lea_code)
+        if lea is None:
+            lea = leas[employee.lea_code] = Tally(employee.lea_code, employee.lea_name)
         lea.required += 1
-        lea.compliant += row.compliant
+        lea.compliant += not row.missing
 
     counts = Counter()
     counts["statements"] = conn.execute("SELECT count(*) FROM statements").fetchone()[0]
@@ -225,6 +237,6 @@ def build_report(conn: sqlite3.Connection, roster: list[Employee], courses: list
         by_lea=sorted(leas.values(), key=lambda t: (t.percent, t.key)),
         by_course=list(per_course.values()),
         questions=_questions(conn, iris, lo, hi, top_questions),
-        unverified=_unverified(conn, iris, lo, hi, trusted),
+        unverified=untrusted,
         not_on_roster=sorted(not_on_roster), trusted_authorities=trusted,
         store_counts=dict(counts))
