@@ -35,9 +35,12 @@ def load_required_courses(srcdir: Path) -> list[RequiredCourse]:
     courses = load_courses(Path(srcdir))
     if isinstance(courses, dict):
         courses = list(courses.values())
-    found = [RequiredCourse(course.id, course.title,
-                            frozenset(role.lower() for role in course.required_for))
-             for course in courses]
+    found = [
+        RequiredCourse(
+            course.id, course.title, frozenset(role.lower() for role in course.required_for)
+        )
+        for course in courses
+    ]
     return sorted((course for course in found if course.required_for), key=lambda c: c.id)
 
 
@@ -62,7 +65,14 @@ def _read_course_files(srcdir: Path) -> list[_CourseFile]:
         data = located.data if isinstance(located.data, dict) else {}
         roles = data.get("required_for") or []
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
-            raise ContentError(path, located.line(("required_for",)), "'required_for' must be a list of roles")
-        found.append(_CourseFile(str(data.get("id") or path.parent.name),
-                                 str(data.get("title") or path.parent.name), roles))
+            raise ContentError(
+                path, located.line(("required_for",)), "'required_for' must be a list of roles"
+            )
+        found.append(
+            _CourseFile(
+                str(data.get("id") or path.parent.name),
+                str(data.get("title") or path.parent.name),
+                roles,
+            )
+        )
     return found

@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import ContentError, ContentErrors
 
@@ -21,8 +21,9 @@ COLUMNS = ("employee_id", "name", "email", "lea_code", "lea_name", "role")
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}$")
 
 
-@dataclass(frozen=True, slots=True)
-class Employee:
+class Employee(NamedTuple):
+    """One roster line (a tuple: 70,000 of them are made in a blink)."""
+
     employee_id: str
     name: str
     email: str
@@ -45,8 +46,13 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         header = [name.strip().lower() for name in next(reader, [])]
         missing = [column for column in COLUMNS if column not in header]
         if missing:
-            raise ContentError(path, 1, "roster is missing column(s) " + ", ".join(missing)
-                               + f" (required: {', '.join(COLUMNS)})")
+            raise ContentError(
+                path,
+                1,
+                "roster is missing column(s) "
+                + ", ".join(missing)
+                + f" (required: {', '.join(COLUMNS)})",
+            )
         where = [header.index(column) for column in COLUMNS]
         width = len(header)
         line = reader.line_num + 1
@@ -70,7 +76,13 @@ def load_roster(path: Path | str) -> list[Employee]:
     try:
         for line, values in _rows(path):
             if len(values) == 1:
-                errors.append(ContentError(path, line, f"more fields than the {values[0].split('/')[1]} columns of the header"))
+                errors.append(
+                    ContentError(
+                        path,
+                        line,
+                        f"more fields than the {values[0].split('/')[1]} columns of the header",
+                    )
+                )
                 continue
             if not any(values):
                 continue  # a blank line at the end of an export
@@ -82,7 +94,13 @@ def load_roster(path: Path | str) -> list[Employee]:
                 errors.append(ContentError(path, line, f"'{values[2]}' is not an email address"))
             key = values[0]
             if key in first_seen:
-                errors.append(ContentError(path, line, f"duplicate employee_id '{key}' (first on line {first_seen[key]})"))
+                errors.append(
+                    ContentError(
+                        path,
+                        line,
+                        f"duplicate employee_id '{key}' (first on line {first_seen[key]})",
+                    )
+                )
                 continue
             first_seen[key] = line
             employees.append(Employee(*values, line))

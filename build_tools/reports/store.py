@@ -1,9 +1,10 @@
 """The local statement store: one SQLite file that the reports query.
 
 Each statement keeps its raw JSON (table ``statement_json``), and the fields the reports
-join and filter on are copied into columns (actor key, learner id, verb, object, course, cycle, registration, authority key,
-LEA, stored, timestamp, success, score) with indexes for the report queries, so a state's
-year of statements (about a million) is read in seconds. Timestamps are stored as
+join and filter on are copied into columns (actor key, learner id, verb, object, course,
+cycle, registration, authority key, LEA, stored, timestamp, success, score) with indexes
+for the report queries, so a state's year of statements (about a million) is read in
+seconds. Timestamps are stored as
 fixed-width UTC text (``2026-09-01T08:00:00.000000Z``) so string order is time order.
 
 Statements that fail validation go to ``invalid_statements`` with the reason: counted and
@@ -190,11 +191,20 @@ def columns(statement: dict[str, Any]) -> tuple[Any, ...]:
     actor = statement.get("actor") or {}
     timestamp = statement.get("timestamp") or statement.get("stored")
     return (
-        statement["id"], utc_text(statement.get("stored")) or utc_text(timestamp), utc_text(timestamp),
-        agent_key(actor), learner_id(actor), statement["verb"]["id"],
-        str((statement.get("object") or {}).get("id")), _course_of(statement), _cycle_of(statement),
-        (statement.get("context") or {}).get("registration"), agent_key(statement.get("authority")),
-        _lea_of(statement), None if success is None else int(bool(success)), scaled,
+        statement["id"],
+        utc_text(statement.get("stored")) or utc_text(timestamp),
+        utc_text(timestamp),
+        agent_key(actor),
+        learner_id(actor),
+        statement["verb"]["id"],
+        str((statement.get("object") or {}).get("id")),
+        _course_of(statement),
+        _cycle_of(statement),
+        (statement.get("context") or {}).get("registration"),
+        agent_key(statement.get("authority")),
+        _lea_of(statement),
+        None if success is None else int(bool(success)),
+        scaled,
         json.dumps(statement, separators=(",", ":"), sort_keys=True),
     )
 
@@ -202,7 +212,8 @@ def columns(statement: dict[str, Any]) -> tuple[Any, ...]:
 INSERT_SQL = (
     "INSERT OR IGNORE INTO statements (id, stored, timestamp, actor, learner, verb, object, course,"
     " cycle, registration, authority, lea, success, scaled)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 INSERT_JSON_SQL = "INSERT OR IGNORE INTO statement_json (id, raw) VALUES (?, ?)"
 INVALID_SQL = "INSERT OR IGNORE INTO invalid_statements (id, stored, source, error, raw) VALUES (?, ?, ?, ?, ?)"
 
@@ -219,10 +230,15 @@ def insert(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> int:
 
 def apply_voids(conn: sqlite3.Connection) -> None:
     """Mark statements voided by a `voided` statement of the store (reports skip them)."""
-    conn.execute("UPDATE statements SET voided = 1 WHERE voided = 0 AND id IN"
-                 " (SELECT object FROM statements WHERE verb = ? AND voided = 0)", (VOIDED,))
+    conn.execute(
+        "UPDATE statements SET voided = 1 WHERE voided = 0 AND id IN"
+        " (SELECT object FROM statements WHERE verb = ? AND voided = 0)",
+        (VOIDED,),
+    )
 
 
 def counts(conn: sqlite3.Connection) -> dict[str, int]:
-    return {"statements": conn.execute("SELECT count(*) FROM statements").fetchone()[0],
-            "invalid": conn.execute("SELECT count(*) FROM invalid_statements").fetchone()[0]}
+    return {
+        "statements": conn.execute("SELECT count(*) FROM statements").fetchone()[0],
+        "invalid": conn.execute("SELECT count(*) FROM invalid_statements").fetchone()[0],
+    }

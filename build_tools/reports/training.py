@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from ..xapi.profile import VERBS, Profile, cycle_bounds
+from ..xapi.profile import Profile, cycle_bounds
 from .courses import RequiredCourse, required_of
 from .roster import Employee
 from .store import ANSWERED_WHERE, PASSED_WHERE, utc_text
@@ -28,22 +28,24 @@ from .store import ANSWERED_WHERE, PASSED_WHERE, utc_text
 TOP_QUESTIONS = 10
 
 
-@dataclass
+@dataclass(slots=True)
 class Status:
     """One employee's standing for one required course."""
 
-    passed_on: str | None = None       # first trusted pass in the cycle (UTC text)
-    unverified_on: str | None = None   # first untrusted pass, when no trusted one exists
+    passed_on: str | None = None  # first trusted pass in the cycle (UTC text)
+    unverified_on: str | None = None  # first untrusted pass, when no trusted one exists
 
     @property
     def label(self) -> str:
-        return "passed" if self.passed_on else ("unverified" if self.unverified_on else "not passed")
+        return (
+            "passed" if self.passed_on else ("unverified" if self.unverified_on else "not passed")
+        )
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     employee: Employee
-    courses: dict[str, Status]          # required course id -> status
+    courses: dict[str, Status]  # required course id -> status
     missing: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -111,8 +113,9 @@ def _trusted_sql(trusted: Iterable[str]) -> tuple[str, list[str]]:
     return clause, trusted
 
 
-def _passes(conn: sqlite3.Connection, iris: dict[str, str], lo: str, hi: str,
-            trusted: list[str]) -> tuple[dict[tuple[str, str, int], str], list[dict[str, Any]]]:
+def _passes(
+    conn: sqlite3.Connection, iris: dict[str, str], lo: str, hi: str, trusted: list[str]
+) -> tuple[dict[tuple[str, str, int], str], list[dict[str, Any]]]:
     """One pass over the covering partial index ``statements_passed``: the first pass time per
     (learner, course IRI, trusted 0/1), and the details of every untrusted pass."""
     clause, args = _trusted_sql(trusted)
@@ -120,9 +123,10 @@ def _passes(conn: sqlite3.Connection, iris: dict[str, str], lo: str, hi: str,
     first: dict[tuple[str, str, int], str] = {}
     untrusted: list[int] = []
     for learner, course, ok, timestamp, rowid in conn.execute(
-            f"SELECT learner, course, {clause}, timestamp, rowid FROM statements"
-            f" WHERE {PASSED_WHERE} AND course IN ({marks}) AND timestamp >= ? AND timestamp < ?",
-            [*args, *iris, lo, hi]):
+        f"SELECT learner, course, {clause}, timestamp, rowid FROM statements"
+        f" WHERE {PASSED_WHERE} AND course IN ({marks}) AND timestamp >= ? AND timestamp < ?",
+        [*args, *iris, lo, hi],
+    ):
         if not ok:
             untrusted.append(rowid)
         if learner is None:
@@ -132,32 +136,50 @@ def _passes(conn: sqlite3.Connection, iris: dict[str, str], lo: str, hi: str,
             first[key] = timestamp
     details = []
     for start in range(0, len(untrusted), 500):
-        chunk = untrusted[start:start + 500]
+        chunk = untrusted[start : start + 500]
         details += conn.execute(
             "SELECT id, learner, course, actor, authority, timestamp FROM statements"
-            f" WHERE rowid IN ({','.join('?' * len(chunk))})", chunk).fetchall()
-    unverified = [{"statement_id": sid, "learner": learner, "course": iris[course], "actor": actor,
-                   "authority": authority or "", "timestamp": ts}
-                  for sid, learner, course, actor, authority, ts in sorted(details, key=lambda d: (d[5], d[0]))]
+            f" WHERE rowid IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ).fetchall()
+    unverified = [
+        {
+            "statement_id": sid,
+            "learner": learner,
+            "course": iris[course],
+            "actor": actor,
+            "authority": authority or "",
+            "timestamp": ts,
+        }
+        for sid, learner, course, actor, authority, ts in sorted(
+            details, key=lambda d: (d[5], d[0])
+        )
+    ]
     return first, unverified
 
 
-def _questions(conn: sqlite3.Connection, iris: dict[str, str], lo: str, hi: str,
-               top: int) -> dict[str, list[Question]]:
+def _questions(
+    conn: sqlite3.Connection, iris: dict[str, str], lo: str, hi: str, top: int
+) -> dict[str, list[Question]]:
     """Answers and wrong answers per question, from the covering index ``statements_answered``."""
     marks = ",".join("?" * len(iris))
     grouped = conn.execute(
         f"SELECT course, object, count(*), sum(success = 0), max(rowid) FROM statements"
         f" WHERE {ANSWERED_WHERE} AND course IN ({marks}) AND timestamp >= ? AND timestamp < ?"
         f" AND success IS NOT NULL GROUP BY course, object",
-        [*iris, lo, hi]).fetchall()
+        [*iris, lo, hi],
+    ).fetchall()
     per_course: dict[str, list[tuple[Question, int]]] = defaultdict(list)
     for course, obj, answers, misses, rowid in grouped:
         if misses:
-            per_course[iris[course]].append((Question(iris[course], obj, obj, answers, misses), rowid))
+            per_course[iris[course]].append(
+                (Question(iris[course], obj, obj, answers, misses), rowid)
+            )
     result: dict[str, list[Question]] = {}
     for course_id in iris.values():
-        ranked = sorted(per_course.get(course_id, []), key=lambda p: (-p[0].misses, -p[0].miss_rate, p[0].iri))
+        ranked = sorted(
+            per_course.get(course_id, []), key=lambda p: (-p[0].misses, -p[0].miss_rate, p[0].iri)
+        )
         result[course_id] = [question for question, _ in ranked[:top]]
         for question, rowid in ranked[:top]:
             question.label = _question_label(conn, rowid, question.iri)
@@ -169,7 +191,9 @@ def _question_label(conn: sqlite3.Connection, rowid: int, iri: str) -> str:
     row = conn.execute(
         "SELECT coalesce(json_extract(raw, '$.object.definition.name'),"
         " json_extract(raw, '$.object.definition.description')) FROM statement_json"
-        " WHERE id = (SELECT id FROM statements WHERE rowid = ?)", (rowid,)).fetchone()
+        " WHERE id = (SELECT id FROM statements WHERE rowid = ?)",
+        (rowid,),
+    ).fetchone()
     if row and row[0]:
         names = json.loads(row[0])
         if isinstance(names, dict) and names:
@@ -177,11 +201,19 @@ def _question_label(conn: sqlite3.Connection, rowid: int, iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
 
 
-def build_report(conn: sqlite3.Connection, roster: list[Employee], courses: list[RequiredCourse],
-                 profile: Profile, cycle: str, *, start_month: int = 7,
-                 trusted: Iterable[str] = (), as_of: dt.datetime | None = None,
-                 until: dt.datetime | None = None,
-                 top_questions: int = TOP_QUESTIONS) -> TrainingReport:
+def build_report(
+    conn: sqlite3.Connection,
+    roster: list[Employee],
+    courses: list[RequiredCourse],
+    profile: Profile,
+    cycle: str,
+    *,
+    start_month: int = 7,
+    trusted: Iterable[str] = (),
+    as_of: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    top_questions: int = TOP_QUESTIONS,
+) -> TrainingReport:
     """Compute the report from the store (no files written here). ``until`` stops the count
     early (the quarterly report's standing at the end of a quarter); ``as_of`` only dates it."""
     start, end = cycle_bounds(cycle, start_month)
@@ -209,7 +241,7 @@ def build_report(conn: sqlite3.Connection, roster: list[Employee], courses: list
     rows: list[Row] = []
     leas: dict[str, Tally] = {}
     per_course = {course.id: Tally(course.id, course.title) for course in courses}
-    required_by_role: dict[str, list[RequiredCourse]] = {}   # a state has a few dozen roles
+    required_by_role: dict[str, list[RequiredCourse]] = {}  # a state has a few dozen roles
     for employee in roster:
         required = required_by_role.get(employee.role)
         if required is None:
@@ -233,10 +265,17 @@ def build_report(conn: sqlite3.Connection, roster: list[Employee], courses: list
     counts["statements"] = conn.execute("SELECT count(*) FROM statements").fetchone()[0]
     counts["invalid"] = conn.execute("SELECT count(*) FROM invalid_statements").fetchone()[0]
     return TrainingReport(
-        cycle=cycle, start=start, end=end, as_of=as_of, courses=courses, rows=rows,
+        cycle=cycle,
+        start=start,
+        end=end,
+        as_of=as_of,
+        courses=courses,
+        rows=rows,
         by_lea=sorted(leas.values(), key=lambda t: (t.percent, t.key)),
         by_course=list(per_course.values()),
         questions=_questions(conn, iris, lo, hi, top_questions),
         unverified=untrusted,
-        not_on_roster=sorted(not_on_roster), trusted_authorities=trusted,
-        store_counts=dict(counts))
+        not_on_roster=sorted(not_on_roster),
+        trusted_authorities=trusted,
+        store_counts=dict(counts),
+    )
