@@ -11,6 +11,7 @@ __version__ = "0.1.0"
 
 
 def setup(app: Sphinx) -> dict[str, object]:
+    from .courses.sphinx_ext import setup_courses
     from .front_matter import setup_front_matter
     from .governance_calendar import setup_governance_calendar
     from .reports.sphinx import setup_reports
@@ -25,6 +26,7 @@ def setup(app: Sphinx) -> dict[str, object]:
         setup_traceability,
         setup_governance_calendar,
         setup_reports,
+        setup_courses,
     ):
         setup_component(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -83,3 +83,7 @@ def _fail(lines: list[str], what: str = "error") -> None:
 from .reports.cli import report as _report  # noqa: E402
 
 main.add_command(_report)
+
+from .courses.cli import courses  # noqa: E402  (each component registers its own group)
+
+main.add_command(courses)
