@@ -194,3 +194,23 @@ def test_sync_command_with_env_credentials(local_lrs, tmp_path):
         env={**env, "ISDP_LRS_PASSWORD": "nope"},
     )
     assert wrong.exit_code == 1 and "refused the credentials" in wrong.output
+
+
+def test_training_report_with_the_shipped_courses(tmp_path, conn):
+    """No stand-in: the courses and their required_for come from the repository's course.yaml."""
+    src = tmp_path / "shipped"
+    src.mkdir()
+    shutil.copy(REPO / "site.yaml", src)
+    shutil.copytree(REPO / "courses", src / "courses")
+    put(
+        conn,
+        as_stored(make("E1", "passed", "ferpa", "2026-09-01T10:00:00")),
+        as_stored(make("E1", "passed", "security-awareness", "2026-09-01T11:00:00")),
+        as_stored(make("E2", "passed", "security-awareness", "2026-09-01T11:00:00")),
+    )
+    out = tmp_path / "report"
+    result = training(src, tmp_path, write_roster(tmp_path / "roster.csv", GOOD), out)
+    assert result.exit_code == 0, result.output
+    rows = {r["employee_id"]: r for r in csv.DictReader((out / "compliance.csv").open())}
+    assert rows["E1"]["compliant"] == "yes"
+    assert (rows["E2"]["compliant"], rows["E2"]["ferpa_status"]) == ("no", "not passed")
