@@ -109,6 +109,8 @@ from .xapi.cli import COMMANDS as XAPI_COMMANDS  # noqa: E402  (isdp lrs / learn
 
 for _command in XAPI_COMMANDS:
     main.add_command(_command)
+
+
 from .courses.cli import courses  # noqa: E402  (each component registers its own group)
 
 main.add_command(courses)

@@ -13,7 +13,7 @@ from html import escape
 WIDTH = 720
 LABEL_WIDTH = 240
 ROW = 26
-BAR = "#1d4f7c"      # 8.6:1 on white
+BAR = "#1d4f7c"  # 8.6:1 on white
 TRACK = "#e6ebf0"
 INK = "#1a1a1a"
 
@@ -21,12 +21,13 @@ INK = "#1a1a1a"
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: float          # 0 to maximum
-    text: str             # what is printed after the bar, e.g. "82.5 % (1,204 of 1,460)"
+    value: float  # 0 to maximum
+    text: str  # what is printed after the bar, e.g. "82.5 % (1,204 of 1,460)"
 
 
-def bar_chart(chart_id: str, title: str, bars: list[Bar], maximum: float = 100.0,
-              unit: str = "%") -> str:
+def bar_chart(
+    chart_id: str, title: str, bars: list[Bar], maximum: float = 100.0, unit: str = "%"
+) -> str:
     """A horizontal bar chart as an SVG string (safe to embed: every text is escaped)."""
     height = ROW * len(bars) + 34
     span = WIDTH - LABEL_WIDTH - 150
@@ -49,7 +50,10 @@ def bar_chart(chart_id: str, title: str, bars: list[Bar], maximum: float = 100.0
             f'<text x="{LABEL_WIDTH + span + 8}" y="{y + 15}" fill="{INK}">{escape(bar.text)}</text>',
         ]
     axis_y = 8 + len(bars) * ROW + 14
-    parts += [f'<text x="{LABEL_WIDTH}" y="{axis_y}" fill="{INK}">0 {escape(unit)}</text>',
-              f'<text x="{LABEL_WIDTH + span}" y="{axis_y}" text-anchor="end" fill="{INK}">'
-              f'{maximum:g} {escape(unit)}</text>', "</svg>"]
+    parts += [
+        f'<text x="{LABEL_WIDTH}" y="{axis_y}" fill="{INK}">0 {escape(unit)}</text>',
+        f'<text x="{LABEL_WIDTH + span}" y="{axis_y}" text-anchor="end" fill="{INK}">'
+        f"{maximum:g} {escape(unit)}</text>",
+        "</svg>",
+    ]
     return "\n".join(parts)

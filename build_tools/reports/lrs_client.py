@@ -28,18 +28,34 @@ class LrsError(Exception):
 
 
 class LrsClient:
-    def __init__(self, endpoint: str, user: str, password: str, *, timeout: float = 30.0,
-                 retries: int = 5, backoff: float = 0.5,
-                 sleep: Callable[[float], None] = time.sleep,
-                 transport: httpx.BaseTransport | None = None):
+    def __init__(
+        self,
+        endpoint: str,
+        user: str,
+        password: str,
+        *,
+        timeout: float = 30.0,
+        retries: int = 5,
+        backoff: float = 0.5,
+        sleep: Callable[[float], None] = time.sleep,
+        transport: httpx.BaseTransport | None = None,
+    ):
+        parsed = httpx.URL(endpoint)
+        if parsed.userinfo:  # the endpoint is saved in the store's sync state: no secrets in it
+            raise LrsError("give the LRS login with --user/--password (or ISDP_LRS_USER and "
+                           "ISDP_LRS_PASSWORD), not inside the URL")
+        if parsed.scheme not in ("http", "https"):
+            raise LrsError(f"'{endpoint}' is not an http(s) URL of an xAPI endpoint")
         self.endpoint = endpoint if endpoint.endswith("/") else endpoint + "/"
         self.retries = retries
         self.backoff = backoff
         self.sleep = sleep
         self.http = httpx.Client(
-            auth=(user, password), timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            auth=(user, password),
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             headers={"X-Experience-API-Version": XAPI_VERSION, "Accept": "application/json"},
-            transport=transport)
+            transport=transport,
+        )
 
     def url(self, link: str) -> str:
         """Resolve a statements path or a ``more`` link (relative to the LRS host)."""
@@ -48,7 +64,7 @@ class LrsClient:
     def get_json(self, link: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         url = self.url(link)
         for attempt in range(self.retries + 1):
-            delay = self.backoff * (2 ** attempt)
+            delay = self.backoff * (2**attempt)
             try:
                 response = self.http.get(url, params=params)
             except httpx.TransportError as exc:
@@ -61,12 +77,18 @@ class LrsClient:
                     except ValueError:
                         raise LrsError(f"the LRS at {self.endpoint} did not answer JSON") from None
                 if response.status_code in (401, 403):
-                    raise LrsError(f"the LRS at {self.endpoint} refused the credentials "
-                                   f"(HTTP {response.status_code}); the login needs a read scope "
-                                   "for all statements", response.status_code)
+                    raise LrsError(
+                        f"the LRS at {self.endpoint} refused the credentials "
+                        f"(HTTP {response.status_code}); the login needs a read scope "
+                        "for all statements",
+                        response.status_code,
+                    )
                 if response.status_code not in RETRY_STATUS or attempt == self.retries:
-                    raise LrsError(f"the LRS at {self.endpoint} answered HTTP {response.status_code}: "
-                                   f"{response.text[:200]}", response.status_code)
+                    raise LrsError(
+                        f"the LRS at {self.endpoint} answered HTTP {response.status_code}: "
+                        f"{response.text[:200]}",
+                        response.status_code,
+                    )
                 delay = max(delay, _retry_after(response))
             self.sleep(delay)
         raise AssertionError("unreachable")

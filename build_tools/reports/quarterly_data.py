@@ -24,7 +24,8 @@ DATA_DIR = Path("content/data/quarterly")
 QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 CSF_CATEGORIES = frozenset(
     "GV.OC GV.RM GV.RR GV.PO GV.OV GV.SC ID.AM ID.RA ID.IM PR.AA PR.AT PR.DS PR.PS PR.IR "
-    "DE.CM DE.AE RS.MA RS.AN RS.CO RS.MI RC.RP RC.CO".split())
+    "DE.CM DE.AE RS.MA RS.AN RS.CO RS.MI RC.RP RC.CO".split()
+)
 Severity = Literal["critical", "high", "moderate", "low"]
 # A stable id such as AUD-2026-07: letters, digits and hyphens, starting with a letter.
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")]
@@ -54,8 +55,15 @@ class Finding(Strict):
 class Audit(Strict):
     id: Id
     title: str = Field(description="What was audited, in a line.")
-    kind: Literal["internal-audit", "external-audit", "risk-assessment", "vulnerability-scan",
-                  "penetration-test", "access-review", "policy-review"]
+    kind: Literal[
+        "internal-audit",
+        "external-audit",
+        "risk-assessment",
+        "vulnerability-scan",
+        "penetration-test",
+        "access-review",
+        "policy-review",
+    ]
     scope: str = Field(min_length=10, description="Systems, data or offices covered.")
     performed_by: str = Field(description="Internal team or external body that did it.")
     status: Literal["planned", "in-progress", "completed"]
@@ -74,8 +82,17 @@ class Incident(Strict):
     detected: dt.datetime = Field(description="When the LEA or the MDE became aware of it.")
     reported_to_iso: dt.datetime = Field(description="When the MDE ISO received written notice.")
     reported_by: str = Field(description="The LEA (code and name) or MDE office that reported it.")
-    category: Literal["phishing", "malware", "ransomware", "unauthorized-access", "data-disclosure",
-                      "lost-or-stolen-device", "denial-of-service", "vendor-breach", "other"]
+    category: Literal[
+        "phishing",
+        "malware",
+        "ransomware",
+        "unauthorized-access",
+        "data-disclosure",
+        "lost-or-stolen-device",
+        "denial-of-service",
+        "vendor-breach",
+        "other",
+    ]
     severity: Severity
     pii_involved: bool = Field(description="Personal information of students or staff affected.")
     summary: str = Field(min_length=10, description="What happened, without names of people.")
@@ -153,15 +170,29 @@ class QuarterData(Strict):
     upgrades: list[Upgrade]
 
 
-def _dated(located: yamlfile.Located, key: str, items: list, attr: str, end: dt.datetime,
-           errors: list[ContentError]) -> None:
+def _dated(
+    located: yamlfile.Located,
+    key: str,
+    items: list,
+    attr: str,
+    end: dt.datetime,
+    errors: list[ContentError],
+) -> None:
     for index, item in enumerate(items):
         value = getattr(item, attr)
         if value is None:
             continue
-        moment = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+        moment = (
+            value
+            if isinstance(value, dt.datetime)
+            else dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+        )
         if moment >= end:
-            errors.append(located.error((key, index, attr), f"'{attr}' {value} is after the end of the quarter"))
+            errors.append(
+                located.error(
+                    (key, index, attr), f"'{attr}' {value} is after the end of the quarter"
+                )
+            )
 
 
 def load_quarter(folder: Path) -> QuarterData:
@@ -188,7 +219,11 @@ def load_quarter(folder: Path) -> QuarterData:
             errors.extend(exc.errors)
             continue
         if data.quarter != quarter:
-            errors.append(located.error(("quarter",), f"quarter '{data.quarter}' does not match the folder {quarter}"))
+            errors.append(
+                located.error(
+                    ("quarter",), f"quarter '{data.quarter}' does not match the folder {quarter}"
+                )
+            )
         key = name.removesuffix(".yaml")
         items = getattr(data, key)
         ids = [item.id for item in items]
@@ -200,9 +235,13 @@ def load_quarter(folder: Path) -> QuarterData:
         parsed[key] = data
     if errors:
         raise ContentErrors(errors)
-    return QuarterData(quarter=quarter, example=any(d.example for d in parsed.values()),
-                       audits=parsed["audits"].audits, incidents=parsed["incidents"].incidents,
-                       upgrades=parsed["upgrades"].upgrades)
+    return QuarterData(
+        quarter=quarter,
+        example=any(d.example for d in parsed.values()),
+        audits=parsed["audits"].audits,
+        incidents=parsed["incidents"].incidents,
+        upgrades=parsed["upgrades"].upgrades,
+    )
 
 
 def check(srcdir: Path, docnames: set[str]) -> list[ContentError]:

@@ -12,12 +12,19 @@ from typing import Any
 import jinja2
 
 _LOADER = jinja2.FileSystemLoader(Path(__file__).parent / "templates")
-_COMMON = dict(loader=_LOADER, undefined=jinja2.StrictUndefined, trim_blocks=True,
-               lstrip_blocks=True, keep_trailing_newline=True)
+_COMMON = dict(
+    loader=_LOADER,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
 _HTML = jinja2.Environment(autoescape=True, **_COMMON)
 _MARKDOWN = jinja2.Environment(
-    autoescape=False, finalize=lambda v: v.replace("|", "\\|").replace("\n", " ") if isinstance(v, str) else v,
-    **_COMMON)
+    autoescape=False,
+    finalize=lambda v: v.replace("|", "\\|").replace("\n", " ") if isinstance(v, str) else v,
+    **_COMMON,
+)
 
 
 def render(template: str, **values: Any) -> str:

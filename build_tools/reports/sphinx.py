@@ -31,21 +31,37 @@ def _type_text(annotation: object) -> str:
         return " or ".join(kinds)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return f"{annotation.__name__.lower()} entries (keys below)"
-    names = {"str": "text", "bool": "true or false", "date": "date (YYYY-MM-DD)",
-             "datetime": "date and time with zone"}
-    return names.get(getattr(annotation, "__name__", ""), getattr(annotation, "__name__", str(annotation)))
+    names = {
+        "str": "text",
+        "bool": "true or false",
+        "date": "date (YYYY-MM-DD)",
+        "datetime": "date and time with zone",
+    }
+    return names.get(
+        getattr(annotation, "__name__", ""), getattr(annotation, "__name__", str(annotation))
+    )
 
 
-_DEFAULT_MEANING = {"id": "Stable id: capitals, digits and hyphens, e.g. AUD-2026-07.",
-                    "kind": "What sort of entry it is.", "status": "Where it stands at the end of the quarter.",
-                    "severity": "Impact, as the ISO rates it.", "category": "Kind of incident."}
+_DEFAULT_MEANING = {
+    "id": "Stable id: capitals, digits and hyphens, e.g. AUD-2026-07.",
+    "kind": "What sort of entry it is.",
+    "status": "Where it stands at the end of the quarter.",
+    "severity": "Impact, as the ISO rates it.",
+    "category": "Kind of incident.",
+}
 
 
 def _rows(model: type[BaseModel], prefix: str = "") -> list[tuple[str, str, str, str]]:
     rows = []
     for name, info in model.model_fields.items():
-        rows.append((prefix + name, _type_text(info.annotation), "yes" if info.is_required() else "no",
-                     info.description or _DEFAULT_MEANING.get(name, "")))
+        rows.append(
+            (
+                prefix + name,
+                _type_text(info.annotation),
+                "yes" if info.is_required() else "no",
+                info.description or _DEFAULT_MEANING.get(name, ""),
+            )
+        )
         inner = typing.get_args(info.annotation)
         if inner and isinstance(inner[0], type) and issubclass(inner[0], BaseModel):
             rows.extend(_rows(inner[0], prefix + name + "[]."))
@@ -69,11 +85,16 @@ class QuarterlyDataSchema(SphinxDirective):
             body = nodes.tbody()
             group += body
             for cells, target in [(("key", "value", "required", "meaning"), head)] + [
-                    (row, body) for row in _rows(model)]:
+                (row, body) for row in _rows(model)
+            ]:
                 row_node = nodes.row()
                 for index, cell in enumerate(cells):
                     entry = nodes.entry()
-                    text = nodes.literal(text=cell) if index == 0 and target is body else nodes.Text(cell)
+                    text = (
+                        nodes.literal(text=cell)
+                        if index == 0 and target is body
+                        else nodes.Text(cell)
+                    )
                     entry += nodes.paragraph("", "", text)
                     row_node += entry
                 target += row_node

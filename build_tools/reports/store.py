@@ -1,9 +1,10 @@
 """The local statement store: one SQLite file that the reports query.
 
-Each statement keeps its raw JSON, and the fields the reports join and filter on are copied
-into columns (actor key, learner id, verb, object, course, cycle, registration, authority key,
-LEA, stored, timestamp, success, score) with indexes for the report queries, so a state's
-year of statements (about a million) is read in seconds. Timestamps are stored as
+Each statement keeps its raw JSON (table ``statement_json``), and the fields the reports
+join and filter on are copied into columns (actor key, learner id, verb, object, course,
+cycle, registration, authority key, LEA, stored, timestamp, success, score) with indexes
+for the report queries, so a state's year of statements (about a million) is read in
+seconds. Timestamps are stored as
 fixed-width UTC text (``2026-09-01T08:00:00.000000Z``) so string order is time order.
 
 Statements that fail validation go to ``invalid_statements`` with the reason: counted and
@@ -26,7 +27,14 @@ VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 _COURSE = re.compile(r"^(.+?/courses/[^/?#]+)")
 _CYCLE = re.compile(r"/cycles/(\d{4}-\d{4})$")
 
-SCHEMA = """
+PASSED = "http://adlnet.gov/expapi/verbs/passed"
+ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
+
+# The raw JSON lives in its own table: the statements table stays narrow (a few hundred
+# bytes a row), so scans and lookups touch few pages. The two partial indexes cover the
+# report queries completely (no table lookups); a query uses them when it repeats their
+# WHERE clause literally (see PASSED_WHERE / ANSWERED_WHERE).
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS statements (
     id TEXT NOT NULL UNIQUE,        -- statement id (UUID): deduplication key
     stored TEXT NOT NULL,           -- when the LRS stored it (UTC, fixed width)
@@ -42,13 +50,18 @@ CREATE TABLE IF NOT EXISTS statements (
     lea TEXT,                       -- LEA code context extension, when sent
     success INTEGER,                -- result.success (1/0/NULL)
     scaled REAL,                    -- result.score.scaled
-    voided INTEGER NOT NULL DEFAULT 0,
-    raw TEXT NOT NULL
+    voided INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS statement_json (
+    id TEXT NOT NULL UNIQUE,        -- the statement's id
+    raw TEXT NOT NULL               -- the statement as the LRS returned it
 );
 CREATE INDEX IF NOT EXISTS statements_verb_time ON statements (verb, timestamp);
-CREATE INDEX IF NOT EXISTS statements_answers
-    ON statements (verb, course, success, timestamp, object);
 CREATE INDEX IF NOT EXISTS statements_learner ON statements (learner, course);
+CREATE INDEX IF NOT EXISTS statements_passed ON statements (course, timestamp, learner, actor, authority)
+    WHERE verb = '{PASSED}' AND voided = 0;
+CREATE INDEX IF NOT EXISTS statements_answered ON statements (course, object, timestamp, success)
+    WHERE verb = '{ANSWERED}' AND voided = 0;
 CREATE TABLE IF NOT EXISTS invalid_statements (
     id TEXT NOT NULL UNIQUE,        -- statement id, or a hash of the raw text when absent
     stored TEXT,
@@ -65,6 +78,8 @@ CREATE TABLE IF NOT EXISTS sync_state (
     updated TEXT NOT NULL
 );
 """
+PASSED_WHERE = f"verb = '{PASSED}' AND voided = 0"
+ANSWERED_WHERE = f"verb = '{ANSWERED}' AND voided = 0"
 
 
 def connect(path: Path | str = DEFAULT_STORE, *, create: bool = True) -> sqlite3.Connection:
@@ -169,42 +184,61 @@ def _lea_of(statement: dict[str, Any]) -> str | None:
 
 
 def columns(statement: dict[str, Any]) -> tuple[Any, ...]:
-    """The row of one (already validated) statement, in ``INSERT_SQL`` order."""
+    """The row of one (already validated) statement: ``INSERT_SQL``'s values, then the JSON."""
     result = statement.get("result") or {}
     success = result.get("success")
     scaled = (result.get("score") or {}).get("scaled")
     actor = statement.get("actor") or {}
     timestamp = statement.get("timestamp") or statement.get("stored")
     return (
-        statement["id"], utc_text(statement.get("stored")) or utc_text(timestamp), utc_text(timestamp),
-        agent_key(actor), learner_id(actor), statement["verb"]["id"],
-        str((statement.get("object") or {}).get("id")), _course_of(statement), _cycle_of(statement),
-        (statement.get("context") or {}).get("registration"), agent_key(statement.get("authority")),
-        _lea_of(statement), None if success is None else int(bool(success)), scaled,
+        statement["id"],
+        utc_text(statement.get("stored")) or utc_text(timestamp),
+        utc_text(timestamp),
+        agent_key(actor),
+        learner_id(actor),
+        statement["verb"]["id"],
+        str((statement.get("object") or {}).get("id")),
+        _course_of(statement),
+        _cycle_of(statement),
+        (statement.get("context") or {}).get("registration"),
+        agent_key(statement.get("authority")),
+        _lea_of(statement),
+        None if success is None else int(bool(success)),
+        scaled,
         json.dumps(statement, separators=(",", ":"), sort_keys=True),
     )
 
 
 INSERT_SQL = (
     "INSERT OR IGNORE INTO statements (id, stored, timestamp, actor, learner, verb, object, course,"
-    " cycle, registration, authority, lea, success, scaled, raw)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    " cycle, registration, authority, lea, success, scaled)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+INSERT_JSON_SQL = "INSERT OR IGNORE INTO statement_json (id, raw) VALUES (?, ?)"
 INVALID_SQL = "INSERT OR IGNORE INTO invalid_statements (id, stored, source, error, raw) VALUES (?, ?, ?, ?, ?)"
 
 
 def insert(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> int:
     """Insert rows (inside the caller's transaction); return how many were new."""
+    rows = list(rows)
     before = conn.total_changes
-    conn.executemany(INSERT_SQL, rows)
-    return conn.total_changes - before
+    conn.executemany(INSERT_SQL, (row[:-1] for row in rows))
+    new = conn.total_changes - before
+    conn.executemany(INSERT_JSON_SQL, ((row[0], row[-1]) for row in rows))
+    return new
 
 
 def apply_voids(conn: sqlite3.Connection) -> None:
     """Mark statements voided by a `voided` statement of the store (reports skip them)."""
-    conn.execute("UPDATE statements SET voided = 1 WHERE voided = 0 AND id IN"
-                 " (SELECT object FROM statements WHERE verb = ? AND voided = 0)", (VOIDED,))
+    conn.execute(
+        "UPDATE statements SET voided = 1 WHERE voided = 0 AND id IN"
+        " (SELECT object FROM statements WHERE verb = ? AND voided = 0)",
+        (VOIDED,),
+    )
 
 
 def counts(conn: sqlite3.Connection) -> dict[str, int]:
-    return {"statements": conn.execute("SELECT count(*) FROM statements").fetchone()[0],
-            "invalid": conn.execute("SELECT count(*) FROM invalid_statements").fetchone()[0]}
+    return {
+        "statements": conn.execute("SELECT count(*) FROM statements").fetchone()[0],
+        "invalid": conn.execute("SELECT count(*) FROM invalid_statements").fetchone()[0],
+    }

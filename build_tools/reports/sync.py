@@ -10,6 +10,10 @@ How it stays correct when interrupted:
   (an expired cursor), the pass restarts from the old watermark; ids deduplicate.
 - The watermark only moves when a pass completes, so the order in which an LRS returns pages
   (xAPI's default is newest first; Ralph's fs backend gives file order) cannot cause a gap.
+- Measured on Ralph 5.1's fs backend: ``since`` compares the statement's ``timestamp``, not
+  ``stored`` as xAPI says, so a statement sent late by an offline outbox with an old
+  timestamp can fall before the overlap. The fs backend is for previews and tests; against
+  it, run ``--full`` now and then (tests/reports/test_sync.py shows the behaviour).
 - Server-side ``verb``/``activity`` filters are never used (they return nothing on Ralph's
   fs backend): everything is pulled and the reports filter locally.
 - Every statement is validated with Ralph's pydantic models; invalid ones go to
@@ -61,8 +65,9 @@ def _validator() -> Callable[[dict[str, Any]], None]:
 
 
 def _load_state(conn: sqlite3.Connection, source: str) -> _State:
-    row = conn.execute("SELECT watermark, pending, cursor, since FROM sync_state WHERE lrs = ?",
-                       (source,)).fetchone()
+    row = conn.execute(
+        "SELECT watermark, pending, cursor, since FROM sync_state WHERE lrs = ?", (source,)
+    ).fetchone()
     return _State(*row) if row else _State(None, None, None, None)
 
 
@@ -72,8 +77,15 @@ def _save_state(conn: sqlite3.Connection, source: str, state: _State) -> None:
         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (lrs) DO UPDATE SET watermark = excluded.watermark,"
         " pending = excluded.pending, cursor = excluded.cursor, since = excluded.since,"
         " updated = excluded.updated",
-        (source, state.watermark, state.pending, state.cursor, state.since,
-         store.utc_text(dt.datetime.now(dt.UTC))))
+        (
+            source,
+            state.watermark,
+            state.pending,
+            state.cursor,
+            state.since,
+            store.utc_text(dt.datetime.now(dt.UTC)),
+        ),
+    )
 
 
 def _known(conn: sqlite3.Connection, statements: list[Any]) -> set[str]:
@@ -82,15 +94,22 @@ def _known(conn: sqlite3.Connection, statements: list[Any]) -> set[str]:
     ids = [s["id"] for s in statements if isinstance(s, dict) and isinstance(s.get("id"), str)]
     known: set[str] = set()
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         for table in ("statements", "invalid_statements"):
-            known.update(row[0] for row in conn.execute(f"SELECT id FROM {table} WHERE id IN ({marks})", chunk))
+            known.update(
+                row[0]
+                for row in conn.execute(f"SELECT id FROM {table} WHERE id IN ({marks})", chunk)
+            )
     return known
 
 
-def _split(statements: list[Any], known: set[str], validate: Callable[[], Callable[[dict[str, Any]], None]],
-           source: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], str | None]:
+def _split(
+    statements: list[Any],
+    known: set[str],
+    validate: Callable[[], Callable[[dict[str, Any]], None]],
+    source: str,
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], str | None]:
     """New valid rows, new invalid rows, and the highest ``stored`` of the page."""
     rows, invalid, highest = [], [], None
     for statement in statements:
@@ -109,8 +128,15 @@ def _split(statements: list[Any], known: set[str], validate: Callable[[], Callab
             raw = json.dumps(statement, sort_keys=True, default=str)
             key = statement.get("id") if isinstance(statement, dict) else None
             stored = statement.get("stored") if isinstance(statement, dict) else None
-            invalid.append((str(key or hashlib.sha256(raw.encode()).hexdigest()), stored, source,
-                            _reason(exc), raw))
+            invalid.append(
+                (
+                    str(key or hashlib.sha256(raw.encode()).hexdigest()),
+                    stored,
+                    source,
+                    _reason(exc),
+                    raw,
+                )
+            )
             try:
                 stored = store.utc_text(stored)
             except (TypeError, ValueError):
@@ -138,14 +164,21 @@ def _since(watermark: str | None, overlap: dt.timedelta) -> str | None:
     return (moment - overlap).isoformat()
 
 
-def sync(conn: sqlite3.Connection, client: LrsClient, *, page_size: int = PAGE_SIZE,
-         overlap: dt.timedelta = OVERLAP, full: bool = False,
-         progress: Callable[[SyncResult], None] | None = None) -> SyncResult:
+def sync(
+    conn: sqlite3.Connection,
+    client: LrsClient,
+    *,
+    page_size: int = PAGE_SIZE,
+    overlap: dt.timedelta = OVERLAP,
+    full: bool = False,
+    progress: Callable[[SyncResult], None] | None = None,
+) -> SyncResult:
     """Run (or resume) one pass over the LRS; return what it did."""
     source = client.endpoint
     state = _load_state(conn, source)
     result = SyncResult(resumed=state.cursor is not None and not full)
     first_params = None
+    restarted = False
     if full or state.cursor is None:
         since = None if full else _since(state.watermark, overlap)
         state = _State(state.watermark, state.watermark, None, since)
@@ -158,12 +191,21 @@ def sync(conn: sqlite3.Connection, client: LrsClient, *, page_size: int = PAGE_S
         try:
             page = client.get_json(link, first_params)
         except LrsError as exc:
-            if state.cursor and exc.status is not None and 400 <= exc.status < 500 \
-                    and exc.status not in (401, 403):
-                # The saved cursor expired: start the pass again from the old watermark.
+            if (
+                state.cursor
+                and not restarted
+                and exc.status is not None
+                and 400 <= exc.status < 500
+                and exc.status not in (401, 403)
+            ):
+                # The saved cursor expired: start the pass again (once) from the old watermark.
+                restarted = True
                 state.cursor, link = None, "statements"
-                first_params = {"limit": page_size, "ascending": "true",
-                                **({"since": state.since} if state.since else {})}
+                first_params = {
+                    "limit": page_size,
+                    "ascending": "true",
+                    **({"since": state.since} if state.since else {}),
+                }
                 continue
             raise
         statements = page.get("statements")

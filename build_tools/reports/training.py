@@ -12,44 +12,48 @@ a year of a state's statements (a million rows) is read in seconds.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from ..xapi.profile import VERBS, Profile, cycle_bounds
+from ..xapi.profile import Profile, cycle_bounds
 from .courses import RequiredCourse, required_of
 from .roster import Employee
-from .store import utc_text
+from .store import ANSWERED_WHERE, PASSED_WHERE, utc_text
 
 TOP_QUESTIONS = 10
 
 
-@dataclass
+@dataclass(slots=True)
 class Status:
     """One employee's standing for one required course."""
 
-    passed_on: str | None = None       # first trusted pass in the cycle (UTC text)
-    unverified_on: str | None = None   # first untrusted pass, when no trusted one exists
+    passed_on: str | None = None  # first trusted pass in the cycle (UTC text)
+    unverified_on: str | None = None  # first untrusted pass, when no trusted one exists
 
     @property
     def label(self) -> str:
-        return "passed" if self.passed_on else ("unverified" if self.unverified_on else "not passed")
+        return (
+            "passed" if self.passed_on else ("unverified" if self.unverified_on else "not passed")
+        )
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     employee: Employee
-    courses: dict[str, Status]          # required course id -> status
+    courses: dict[str, Status]  # required course id -> status
+    missing: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.missing = [course for course, status in self.courses.items() if not status.passed_on]
 
     @property
     def compliant(self) -> bool:
-        return all(status.passed_on for status in self.courses.values())
-
-    @property
-    def missing(self) -> list[str]:
-        return [course for course, status in self.courses.items() if not status.passed_on]
+        return not self.missing
 
 
 @dataclass
@@ -93,13 +97,13 @@ class TrainingReport:
     trusted_authorities: list[str]
     store_counts: dict[str, int] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def compliant(self) -> int:
-        return sum(1 for row in self.rows if row.compliant)
+        return sum(1 for row in self.rows if not row.missing)
 
-    @property
+    @cached_property
     def overdue(self) -> list[Row]:
-        return [row for row in self.rows if not row.compliant]
+        return [row for row in self.rows if row.missing]
 
 
 def _trusted_sql(trusted: Iterable[str]) -> tuple[str, list[str]]:
@@ -109,73 +113,107 @@ def _trusted_sql(trusted: Iterable[str]) -> tuple[str, list[str]]:
     return clause, trusted
 
 
-def _passes(conn: sqlite3.Connection, iris: dict[str, str], lo: str, hi: str,
-            trusted: list[str]) -> Iterable[tuple[str, str, int, str]]:
-    """(learner, course IRI, trusted 0/1, first timestamp) per learner, course and trust."""
+def _passes(
+    conn: sqlite3.Connection, iris: dict[str, str], lo: str, hi: str, trusted: list[str]
+) -> tuple[dict[tuple[str, str, int], str], list[dict[str, Any]]]:
+    """One pass over the covering partial index ``statements_passed``: the first pass time per
+    (learner, course IRI, trusted 0/1), and the details of every untrusted pass."""
     clause, args = _trusted_sql(trusted)
     marks = ",".join("?" * len(iris))
-    return conn.execute(
-        f"SELECT learner, course, {clause} AS ok, min(timestamp) FROM statements"
-        f" WHERE verb = ? AND timestamp >= ? AND timestamp < ? AND voided = 0"
-        f" AND course IN ({marks}) AND learner IS NOT NULL GROUP BY learner, course, ok",
-        [*args, VERBS["passed"], lo, hi, *iris])
+    first: dict[tuple[str, str, int], str] = {}
+    untrusted: list[int] = []
+    for learner, course, ok, timestamp, rowid in conn.execute(
+        f"SELECT learner, course, {clause}, timestamp, rowid FROM statements"
+        f" WHERE {PASSED_WHERE} AND course IN ({marks}) AND timestamp >= ? AND timestamp < ?",
+        [*args, *iris, lo, hi],
+    ):
+        if not ok:
+            untrusted.append(rowid)
+        if learner is None:
+            continue
+        key = (learner, course, ok)
+        if key not in first or timestamp < first[key]:
+            first[key] = timestamp
+    details = []
+    for start in range(0, len(untrusted), 500):
+        chunk = untrusted[start : start + 500]
+        details += conn.execute(
+            "SELECT id, learner, course, actor, authority, timestamp FROM statements"
+            f" WHERE rowid IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ).fetchall()
+    unverified = [
+        {
+            "statement_id": sid,
+            "learner": learner,
+            "course": iris[course],
+            "actor": actor,
+            "authority": authority or "",
+            "timestamp": ts,
+        }
+        for sid, learner, course, actor, authority, ts in sorted(
+            details, key=lambda d: (d[5], d[0])
+        )
+    ]
+    return first, unverified
 
 
-def _unverified(conn: sqlite3.Connection, iris: dict[str, str], lo: str, hi: str,
-                trusted: list[str]) -> list[dict[str, Any]]:
-    clause, args = _trusted_sql(trusted)
-    marks = ",".join("?" * len(iris))
-    rows = conn.execute(
-        f"SELECT id, learner, course, actor, authority, timestamp FROM statements"
-        f" WHERE verb = ? AND timestamp >= ? AND timestamp < ? AND voided = 0"
-        f" AND course IN ({marks}) AND NOT {clause} ORDER BY timestamp",
-        [VERBS["passed"], lo, hi, *iris, *args])
-    return [{"statement_id": sid, "learner": learner, "course": iris[course], "actor": actor,
-             "authority": authority or "", "timestamp": ts}
-            for sid, learner, course, actor, authority, ts in rows]
-
-
-def _questions(conn: sqlite3.Connection, iris: dict[str, str], lo: str, hi: str,
-               top: int) -> dict[str, list[Question]]:
+def _questions(
+    conn: sqlite3.Connection, iris: dict[str, str], lo: str, hi: str, top: int
+) -> dict[str, list[Question]]:
+    """Answers and wrong answers per question, from the covering index ``statements_answered``."""
     marks = ",".join("?" * len(iris))
     grouped = conn.execute(
-        f"SELECT course, object, count(*), sum(success = 0) FROM statements"
-        f" WHERE verb = ? AND course IN ({marks}) AND timestamp >= ? AND timestamp < ?"
-        f" AND voided = 0 AND success IS NOT NULL GROUP BY course, object",
-        [VERBS["answered"], *iris, lo, hi]).fetchall()
-    per_course: dict[str, list[Question]] = defaultdict(list)
-    for course, obj, answers, misses in grouped:
+        f"SELECT course, object, count(*), sum(success = 0), max(rowid) FROM statements"
+        f" WHERE {ANSWERED_WHERE} AND course IN ({marks}) AND timestamp >= ? AND timestamp < ?"
+        f" AND success IS NOT NULL GROUP BY course, object",
+        [*iris, lo, hi],
+    ).fetchall()
+    per_course: dict[str, list[tuple[Question, int]]] = defaultdict(list)
+    for course, obj, answers, misses, rowid in grouped:
         if misses:
-            per_course[iris[course]].append(Question(iris[course], obj, obj, answers, misses))
+            per_course[iris[course]].append(
+                (Question(iris[course], obj, obj, answers, misses), rowid)
+            )
     result: dict[str, list[Question]] = {}
     for course_id in iris.values():
-        ranked = sorted(per_course.get(course_id, []), key=lambda q: (-q.misses, -q.miss_rate, q.iri))
-        result[course_id] = ranked[:top]
-        for question in result[course_id]:
-            question.label = _question_label(conn, question.iri)
+        ranked = sorted(
+            per_course.get(course_id, []), key=lambda p: (-p[0].misses, -p[0].miss_rate, p[0].iri)
+        )
+        result[course_id] = [question for question, _ in ranked[:top]]
+        for question, rowid in ranked[:top]:
+            question.label = _question_label(conn, rowid, question.iri)
     return result
 
 
-def _question_label(conn: sqlite3.Connection, iri: str) -> str:
-    """The question's name (or description) as the statement's activity definition gives it."""
+def _question_label(conn: sqlite3.Connection, rowid: int, iri: str) -> str:
+    """The question's name (or description) from the activity definition of one answer."""
     row = conn.execute(
         "SELECT coalesce(json_extract(raw, '$.object.definition.name'),"
-        " json_extract(raw, '$.object.definition.description')) FROM statements"
-        " WHERE verb = ? AND object = ? LIMIT 1", (VERBS["answered"], iri)).fetchone()
+        " json_extract(raw, '$.object.definition.description')) FROM statement_json"
+        " WHERE id = (SELECT id FROM statements WHERE rowid = ?)",
+        (rowid,),
+    ).fetchone()
     if row and row[0]:
-        import json
-
         names = json.loads(row[0])
         if isinstance(names, dict) and names:
             return str(names.get("en-US") or names.get("en") or next(iter(names.values())))
     return iri.rsplit("/", 1)[-1]
 
 
-def build_report(conn: sqlite3.Connection, roster: list[Employee], courses: list[RequiredCourse],
-                 profile: Profile, cycle: str, *, start_month: int = 7,
-                 trusted: Iterable[str] = (), as_of: dt.datetime | None = None,
-                 until: dt.datetime | None = None,
-                 top_questions: int = TOP_QUESTIONS) -> TrainingReport:
+def build_report(
+    conn: sqlite3.Connection,
+    roster: list[Employee],
+    courses: list[RequiredCourse],
+    profile: Profile,
+    cycle: str,
+    *,
+    start_month: int = 7,
+    trusted: Iterable[str] = (),
+    as_of: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    top_questions: int = TOP_QUESTIONS,
+) -> TrainingReport:
     """Compute the report from the store (no files written here). ``until`` stops the count
     early (the quarterly report's standing at the end of a quarter); ``as_of`` only dates it."""
     start, end = cycle_bounds(cycle, start_month)
@@ -188,7 +226,8 @@ def build_report(conn: sqlite3.Connection, roster: list[Employee], courses: list
 
     best: dict[tuple[str, str], list[str | None]] = {}
     not_on_roster: set[str] = set()
-    for learner, course_iri, ok, first in _passes(conn, iris, lo, hi, trusted):
+    passes, untrusted = _passes(conn, iris, lo, hi, trusted)
+    for (learner, course_iri, ok), first in passes.items():
         employee = by_id.get(learner) or by_email.get(learner.lower())
         if employee is None:
             if ok:
@@ -202,28 +241,41 @@ def build_report(conn: sqlite3.Connection, roster: list[Employee], courses: list
     rows: list[Row] = []
     leas: dict[str, Tally] = {}
     per_course = {course.id: Tally(course.id, course.title) for course in courses}
+    required_by_role: dict[str, list[RequiredCourse]] = {}  # a state has a few dozen roles
     for employee in roster:
+        required = required_by_role.get(employee.role)
+        if required is None:
+            required = required_by_role[employee.role] = required_of(employee, courses)
         statuses: dict[str, Status] = {}
-        for course in required_of(employee, courses):
+        for course in required:
             passed, unverified = best.get((employee.employee_id, course.id), (None, None))
             statuses[course.id] = Status(passed, None if passed else unverified)
             tally = per_course[course.id]
             tally.required += 1
-            tally.compliant += bool(passed)
+            tally.compliant += passed is not None
         row = Row(employee, statuses)
         rows.append(row)
-        lea = leas.setdefault(employee.lea_code, Tally(employee.lea_code, employee.lea_name))
+        lea = leas.get(employee.lea_code)
+        if lea is None:
+            lea = leas[employee.lea_code] = Tally(employee.lea_code, employee.lea_name)
         lea.required += 1
-        lea.compliant += row.compliant
+        lea.compliant += not row.missing
 
     counts = Counter()
     counts["statements"] = conn.execute("SELECT count(*) FROM statements").fetchone()[0]
     counts["invalid"] = conn.execute("SELECT count(*) FROM invalid_statements").fetchone()[0]
     return TrainingReport(
-        cycle=cycle, start=start, end=end, as_of=as_of, courses=courses, rows=rows,
+        cycle=cycle,
+        start=start,
+        end=end,
+        as_of=as_of,
+        courses=courses,
+        rows=rows,
         by_lea=sorted(leas.values(), key=lambda t: (t.percent, t.key)),
         by_course=list(per_course.values()),
         questions=_questions(conn, iris, lo, hi, top_questions),
-        unverified=_unverified(conn, iris, lo, hi, trusted),
-        not_on_roster=sorted(not_on_roster), trusted_authorities=trusted,
-        store_counts=dict(counts))
+        unverified=untrusted,
+        not_on_roster=sorted(not_on_roster),
+        trusted_authorities=trusted,
+        store_counts=dict(counts),
+    )

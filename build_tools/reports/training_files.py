@@ -26,18 +26,48 @@ def _day(text: str | None) -> str:
 def summary(report: TrainingReport) -> dict[str, Any]:
     total = len(report.rows)
     return {
-        "cycle": report.cycle, "cycle_start": report.start.isoformat(),
-        "cycle_end_exclusive": report.end.isoformat(), "as_of": report.as_of.isoformat(),
-        "employees": total, "compliant": report.compliant, "not_compliant": total - report.compliant,
+        "cycle": report.cycle,
+        "cycle_start": report.start.isoformat(),
+        "cycle_end_exclusive": report.end.isoformat(),
+        "as_of": report.as_of.isoformat(),
+        "employees": total,
+        "compliant": report.compliant,
+        "not_compliant": total - report.compliant,
         "percent_compliant": round(100.0 * report.compliant / total, 1) if total else 0.0,
         "trusted_authorities": report.trusted_authorities,
-        "by_course": [{"course": t.key, "title": t.name, "required": t.required, "passed": t.compliant,
-                       "percent": t.percent} for t in report.by_course],
-        "by_lea": [{"lea_code": t.key, "lea_name": t.name, "employees": t.required,
-                    "compliant": t.compliant, "percent": t.percent} for t in report.by_lea],
-        "most_missed": {course: [{"question": q.iri, "label": q.label, "answers": q.answers,
-                                  "wrong": q.misses, "percent_wrong": q.miss_rate} for q in questions]
-                        for course, questions in report.questions.items()},
+        "by_course": [
+            {
+                "course": t.key,
+                "title": t.name,
+                "required": t.required,
+                "passed": t.compliant,
+                "percent": t.percent,
+            }
+            for t in report.by_course
+        ],
+        "by_lea": [
+            {
+                "lea_code": t.key,
+                "lea_name": t.name,
+                "employees": t.required,
+                "compliant": t.compliant,
+                "percent": t.percent,
+            }
+            for t in report.by_lea
+        ],
+        "most_missed": {
+            course: [
+                {
+                    "question": q.iri,
+                    "label": q.label,
+                    "answers": q.answers,
+                    "wrong": q.misses,
+                    "percent_wrong": q.miss_rate,
+                }
+                for q in questions
+            ]
+            for course, questions in report.questions.items()
+        },
         "unverified_completions": len(report.unverified),
         "not_on_roster": report.not_on_roster,
         "store": report.store_counts,
@@ -51,22 +81,48 @@ def write_report(report: TrainingReport, out: Path) -> Path:
     with atomic_dir(out) as tmp:
         with (tmp / "compliance.csv").open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(PERSON + ["compliant"] + [f"{c}_{k}" for c in course_ids for k in ("status", "passed_on")])
+            writer.writerow(
+                PERSON
+                + ["compliant"]
+                + [f"{c}_{k}" for c in course_ids for k in ("status", "passed_on")]
+            )
             for row in report.rows:
                 e = row.employee
-                cells = [e.employee_id, e.name, e.email, e.lea_code, e.lea_name, e.role,
-                         "yes" if row.compliant else "no"]
+                cells = [
+                    e.employee_id,
+                    e.name,
+                    e.email,
+                    e.lea_code,
+                    e.lea_name,
+                    e.role,
+                    "yes" if row.compliant else "no",
+                ]
                 for course in course_ids:
                     status = row.courses.get(course)
-                    cells += ["not required", ""] if status is None else [status.label, _day(status.passed_on)]
+                    cells += (
+                        ["not required", ""]
+                        if status is None
+                        else [status.label, _day(status.passed_on)]
+                    )
                 writer.writerow(cells)
         with (tmp / "overdue.csv").open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(PERSON + ["missing_courses", "cycle", "due_by"])
             for row in report.overdue:
                 e = row.employee
-                writer.writerow([e.employee_id, e.name, e.email, e.lea_code, e.lea_name, e.role,
-                                 "; ".join(titles[c] for c in row.missing), report.cycle, last_day])
+                writer.writerow(
+                    [
+                        e.employee_id,
+                        e.name,
+                        e.email,
+                        e.lea_code,
+                        e.lea_name,
+                        e.role,
+                        "; ".join(titles[c] for c in row.missing),
+                        report.cycle,
+                        last_day,
+                    ]
+                )
         with (tmp / "unverified.csv").open("w", newline="", encoding="utf-8") as handle:
             fields = ["statement_id", "learner", "course", "actor", "authority", "timestamp"]
             writer = csv.DictWriter(handle, fieldnames=fields)
@@ -74,20 +130,44 @@ def write_report(report: TrainingReport, out: Path) -> Path:
             writer.writerows(report.unverified)
         data = summary(report)
         (tmp / "summary.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        course_chart = bar_chart("chart-courses", f"Share of employees who passed each course, {report.cycle}",
-                                 [Bar(t.name, t.percent, f"{t.percent} % ({t.compliant:,} of {t.required:,})")
-                                  for t in report.by_course])
+        course_chart = bar_chart(
+            "chart-courses",
+            f"Share of employees who passed each course, {report.cycle}",
+            [
+                Bar(t.name, t.percent, f"{t.percent} % ({t.compliant:,} of {t.required:,})")
+                for t in report.by_course
+            ],
+        )
         leas = report.by_lea[:LEA_CHART_ROWS]
-        lea_chart = bar_chart("chart-leas", f"Compliance by LEA, lowest first, {report.cycle}",
-                              [Bar(f"{t.name} ({t.key})", t.percent, f"{t.percent} % ({t.compliant:,} of {t.required:,})")
-                               for t in leas])
-        note = (f"the chart shows the {LEA_CHART_ROWS} lowest, the table all {len(report.by_lea)}"
-                if len(report.by_lea) > LEA_CHART_ROWS else "")
-        html = render("training.html", title=f"Training compliance {report.cycle}",
-                      description=f"Annual security awareness and FERPA training compliance for {report.cycle}.",
-                      r=report, pct=data["percent_compliant"], last_day=last_day,
-                      as_of=report.as_of.strftime("%Y-%m-%d %H:%M UTC"), course_chart=course_chart,
-                      lea_chart=lea_chart, lea_chart_note=note,
-                      shown_unverified=report.unverified[:HTML_UNVERIFIED_ROWS])
+        lea_chart = bar_chart(
+            "chart-leas",
+            f"Compliance by LEA, lowest first, {report.cycle}",
+            [
+                Bar(
+                    f"{t.name} ({t.key})",
+                    t.percent,
+                    f"{t.percent} % ({t.compliant:,} of {t.required:,})",
+                )
+                for t in leas
+            ],
+        )
+        note = (
+            f"the chart shows the {LEA_CHART_ROWS} lowest, the table all {len(report.by_lea)}"
+            if len(report.by_lea) > LEA_CHART_ROWS
+            else ""
+        )
+        html = render(
+            "training.html",
+            title=f"Training compliance {report.cycle}",
+            description=f"Annual security awareness and FERPA training compliance for {report.cycle}.",
+            r=report,
+            pct=data["percent_compliant"],
+            last_day=last_day,
+            as_of=report.as_of.strftime("%Y-%m-%d %H:%M UTC"),
+            course_chart=course_chart,
+            lea_chart=lea_chart,
+            lea_chart_note=note,
+            shown_unverified=report.unverified[:HTML_UNVERIFIED_ROWS],
+        )
         (tmp / "index.html").write_text(html, encoding="utf-8")
     return out

@@ -39,9 +39,16 @@ def scenario(conn, tmp_path):
         # E3: only FERPA; a Security Awareness pass that was voided
         as_stored(make("E3", "passed", "ferpa", "2026-09-05T09:00:00")),
         voiding,
-        as_stored({**make("E3", "passed", "ferpa", "2026-10-02T10:00:00"),
-                   "verb": {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-US": "voided"}},
-                   "object": {"objectType": "StatementRef", "id": voiding["id"]}}),
+        as_stored(
+            {
+                **make("E3", "passed", "ferpa", "2026-10-02T10:00:00"),
+                "verb": {
+                    "id": "http://adlnet.gov/expapi/verbs/voided",
+                    "display": {"en-US": "voided"},
+                },
+                "object": {"objectType": "StatementRef", "id": voiding["id"]},
+            }
+        ),
         # E4: FERPA exactly at the cycle start (counts); Security Awareness one microsecond
         # before the start and exactly at the end (neither counts)
         as_stored(make("E4", "passed", "ferpa", "2026-07-01T00:00:00")),
@@ -49,7 +56,9 @@ def scenario(conn, tmp_path):
         as_stored(make("E4", "passed", "security-awareness", "2027-07-01T00:00:00")),
         # E5: FERPA own credential; Security Awareness written by a colleague's credential
         as_stored(make("E5", "passed", "ferpa", "2026-09-06T09:00:00")),
-        as_stored(make("E5", "passed", "security-awareness", "2026-09-06T10:00:00"), authority=colleague),
+        as_stored(
+            make("E5", "passed", "security-awareness", "2026-09-06T10:00:00"), authority=colleague
+        ),
         # E6: both written by an LMS (trusted only when configured)
         as_stored(make("E6", "passed", "ferpa", "2026-09-07T09:00:00"), authority=LMS),
         as_stored(make("E6", "passed", "security-awareness", "2026-09-07T10:00:00"), authority=LMS),
@@ -60,16 +69,47 @@ def scenario(conn, tmp_path):
         as_stored(make("X9", "passed", "ferpa", "2026-09-08T09:00:00")),
         as_stored(make("X9", "passed", "security-awareness", "2026-09-08T10:00:00")),
         # questions: q1 missed 3 times, q2 once, q3 never; a miss out of cycle is ignored
-        *[as_stored(make(e, "answered", "ferpa", "2026-09-01T11:00:00", question="q1", success=False,
-                         label="Who may see a student's record?")) for e in ("E1", "E2", "E3")],
-        as_stored(make("E4", "answered", "ferpa", "2026-09-01T11:00:00", question="q1", success=True)),
-        as_stored(make("E1", "answered", "ferpa", "2026-09-01T11:00:00", question="q2", success=False)),
-        as_stored(make("E2", "answered", "ferpa", "2026-09-01T11:00:00", question="q3", success=True)),
-        *[as_stored(make(e, "answered", "ferpa", "2025-09-01T11:00:00", question="q3", success=False))
-          for e in ("E1", "E2", "E3", "E4", "E5")],
+        *[
+            as_stored(
+                make(
+                    e,
+                    "answered",
+                    "ferpa",
+                    "2026-09-01T11:00:00",
+                    question="q1",
+                    success=False,
+                    label="Who may see a student's record?",
+                )
+            )
+            for e in ("E1", "E2", "E3")
+        ],
+        as_stored(
+            make(
+                "E4",
+                "answered",
+                "ferpa",
+                "2026-09-01T11:00:00",
+                question="q1",
+                success=True,
+                label="Who may see a student's record?",
+            )
+        ),
+        as_stored(
+            make("E1", "answered", "ferpa", "2026-09-01T11:00:00", question="q2", success=False)
+        ),
+        as_stored(
+            make("E2", "answered", "ferpa", "2026-09-01T11:00:00", question="q3", success=True)
+        ),
+        *[
+            as_stored(
+                make(e, "answered", "ferpa", "2025-09-01T11:00:00", question="q3", success=False)
+            )
+            for e in ("E1", "E2", "E3", "E4", "E5")
+        ],
     ]
     put(conn, *statements)
     from build_tools.reports.store import apply_voids
+
     conn.execute("BEGIN")
     apply_voids(conn)
     conn.execute("COMMIT")
@@ -77,8 +117,16 @@ def scenario(conn, tmp_path):
 
 
 def report(conn, roster, **kwargs):
-    return build_report(conn, roster, COURSES, PROFILE, "2026-2027", start_month=7,
-                        as_of=dt.datetime(2026, 11, 23, tzinfo=dt.UTC), **kwargs)
+    return build_report(
+        conn,
+        roster,
+        COURSES,
+        PROFILE,
+        "2026-2027",
+        start_month=7,
+        as_of=dt.datetime(2026, 11, 23, tzinfo=dt.UTC),
+        **kwargs,
+    )
 
 
 def compliant_ids(result):
@@ -89,8 +137,8 @@ def test_compliance_without_a_trusted_lms(conn, scenario):
     result = report(conn, scenario)
     assert compliant_ids(result) == ["E1", "E2", "E7"]
     rows = {row.employee.employee_id: row for row in result.rows}
-    assert rows["E3"].missing == ["security-awareness"]          # voided pass does not count
-    assert rows["E4"].missing == ["security-awareness"]          # boundaries: start in, end out
+    assert rows["E3"].missing == ["security-awareness"]  # voided pass does not count
+    assert rows["E4"].missing == ["security-awareness"]  # boundaries: start in, end out
     assert rows["E4"].courses["ferpa"].passed_on == "2026-07-01T00:00:00.000000Z"
     assert rows["E5"].courses["security-awareness"].label == "unverified"
     assert rows["E6"].courses["ferpa"].label == "unverified"
@@ -111,8 +159,13 @@ def test_configured_lms_is_trusted(conn, scenario):
 def test_unverified_completions_are_listed_not_counted(conn, scenario):
     result = report(conn, scenario)
     assert sorted((u["learner"], u["course"]) for u in result.unverified) == [
-        ("E5", "security-awareness"), ("E6", "ferpa"), ("E6", "security-awareness")]
-    assert {u["authority"] for u in result.unverified if u["learner"] == "E5"} == {agent_key(actor("E1"))}
+        ("E5", "security-awareness"),
+        ("E6", "ferpa"),
+        ("E6", "security-awareness"),
+    ]
+    assert {u["authority"] for u in result.unverified if u["learner"] == "E5"} == {
+        agent_key(actor("E1"))
+    }
 
 
 def test_learner_not_on_roster(conn, scenario):
@@ -133,15 +186,21 @@ def test_by_lea_and_by_course(conn, scenario):
 
 def test_most_missed_questions(conn, scenario):
     questions = report(conn, scenario).questions["ferpa"]
-    assert [(q.iri.rsplit("/", 1)[-1], q.answers, q.misses) for q in questions] == [("q1", 4, 3), ("q2", 1, 1)]
+    assert [(q.iri.rsplit("/", 1)[-1], q.answers, q.misses) for q in questions] == [
+        ("q1", 4, 3),
+        ("q2", 1, 1),
+    ]
     assert questions[0].label == "Who may see a student's record?"
     assert report(conn, scenario).questions["security-awareness"] == []
 
 
 def test_required_courses_follow_roles(conn, scenario):
     teachers_only = [RequiredCourse("ferpa", "FERPA", frozenset({"teacher"})), COURSES[1]]
-    rows = {r.employee.employee_id: r for r in build_report(conn, scenario, teachers_only, PROFILE, "2026-2027").rows}
-    assert set(rows["E3"].courses) == {"security-awareness"}      # a counselor: FERPA not required
+    rows = {
+        r.employee.employee_id: r
+        for r in build_report(conn, scenario, teachers_only, PROFILE, "2026-2027").rows
+    }
+    assert set(rows["E3"].courses) == {"security-awareness"}  # a counselor: FERPA not required
     assert set(rows["E1"].courses) == {"ferpa", "security-awareness"}
 
 
