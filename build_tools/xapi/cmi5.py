@@ -97,22 +97,38 @@ def package(src: Path, course_id: str, out: Path) -> list[AU]:
     course_file = src / COURSES_DIR / course_id / COURSE_FILE
     if not course_file.exists():
         known = sorted(p.parent.name for p in (src / COURSES_DIR).glob(f"*/{COURSE_FILE}"))
-        raise ContentError(src / COURSES_DIR, None, f"no course '{course_id}' (courses: {', '.join(known) or 'none'})")
+        raise ContentError(
+            src / COURSES_DIR,
+            None,
+            f"no course '{course_id}' (courses: {', '.join(known) or 'none'})",
+        )
     course = load_course(course_file)
     out = Path(out)
     with tempfile.TemporaryDirectory(prefix="isdp-cmi5-") as tmp:
         site = Path(tmp) / "html"
         result = build(src, site, status=None)
         if not result.ok:
-            raise ContentErrors([ContentError("build", None, line)
-                                 for line in result.warnings + ([result.error] if result.error else [])])
+            raise ContentErrors(
+                [
+                    ContentError("build", None, line)
+                    for line in result.warnings + ([result.error] if result.error else [])
+                ]
+            )
         aus = []
         for module in course.modules:
             url = f"{course.module_docname(module)}.html"
             html = (site / url).read_text(encoding="utf-8")
             # A module without a quiz sends no statement, so the LMS may not wait for one.
             move_on = "Passed" if "data-isdp-quiz" in html else "NotApplicable"
-            aus.append(AU(module, profile.module(course.id, module), page_title(html) or module, url, move_on))
+            aus.append(
+                AU(
+                    module,
+                    profile.module(course.id, module),
+                    page_title(html) or module,
+                    url,
+                    move_on,
+                )
+            )
         out.parent.mkdir(parents=True, exist_ok=True)
         partial = out.with_name(f".{out.name}.tmp")
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
