@@ -11,6 +11,7 @@ __version__ = "0.1.0"
 
 
 def setup(app: Sphinx) -> dict[str, object]:
+    from .courses.sphinx_ext import setup_courses
     from .front_matter import setup_front_matter
     from .governance_calendar import setup_governance_calendar
     from .site import setup_site
@@ -24,6 +25,7 @@ def setup(app: Sphinx) -> dict[str, object]:
         setup_front_matter,
         setup_traceability,
         setup_governance_calendar,
+        setup_courses,
         setup_tracking,
     ):
         setup_component(app)

@@ -43,6 +43,12 @@ def check_traceability(srcdir: Path, docnames: set[str]) -> list[ContentError]:
     return traceability.check(srcdir, docnames)
 
 
+def check_courses(srcdir: Path, docnames: set[str]) -> list[ContentError]:
+    from .courses.check import check_courses as check
+
+    return check(srcdir, docnames)
+
+
 def check_governance_calendar(srcdir: Path, docnames: set[str]) -> list[ContentError]:
     return _errors_of(lambda: governance_calendar.load(srcdir))
 
@@ -52,6 +58,7 @@ CHECKS: list[Check] = [
     check_front_matter,
     check_traceability,
     check_governance_calendar,
+    check_courses,
 ]
 
 

@@ -28,6 +28,12 @@ class Warn(str, Enum):
     """A data file read by a directive is invalid."""
     DIRECTIVE = "directive"
     """A directive was used with wrong arguments or content."""
+    COURSE = "course"
+    """A course.yaml does not match its schema or its folder."""
+    QUIZ = "quiz"
+    """A quiz question is invalid (no correct answer, duplicate id, empty choice...)."""
+    NOTEBOOK = "notebook"
+    """A notebook module cannot be read (bad JSON, code cells, front matter)."""
 
 
 def warn(subtype: Warn, message: str, location: object = None) -> None:
