@@ -14,6 +14,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     from .courses.sphinx_ext import setup_courses
     from .front_matter import setup_front_matter
     from .governance_calendar import setup_governance_calendar
+    from .reports.sphinx import setup_reports
     from .site import setup_site
     from .traceability import setup_traceability
     from .tracking import setup_tracking
@@ -27,6 +28,7 @@ def setup(app: Sphinx) -> dict[str, object]:
         setup_governance_calendar,
         setup_courses,
         setup_tracking,
+        setup_reports,
     ):
         setup_component(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

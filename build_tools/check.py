@@ -53,12 +53,19 @@ def check_governance_calendar(srcdir: Path, docnames: set[str]) -> list[ContentE
     return _errors_of(lambda: governance_calendar.load(srcdir))
 
 
+def check_quarterly_data(srcdir: Path, docnames: set[str]) -> list[ContentError]:
+    from .reports import quarterly_data
+
+    return quarterly_data.check(srcdir, docnames)
+
+
 CHECKS: list[Check] = [
     check_site,
     check_front_matter,
     check_traceability,
     check_governance_calendar,
     check_courses,
+    check_quarterly_data,
 ]
 
 

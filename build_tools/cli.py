@@ -103,3 +103,10 @@ from .xapi.cli import COMMANDS as XAPI_COMMANDS  # noqa: E402  (isdp lrs / learn
 
 for _command in XAPI_COMMANDS:
     main.add_command(_command)
+
+from .reports.cli import report as _report  # noqa: E402
+from .reports.cli import sync_command as _sync  # noqa: E402
+from .xapi.cli import lrs as _lrs  # noqa: E402
+
+main.add_command(_report)
+_lrs.add_command(_sync)  # isdp lrs sync

@@ -150,12 +150,13 @@ def learners_links(
     rotate: bool,
 ) -> None:
     """Provision one LRS login per learner and write their personal launch links."""
+    from ..reports.roster import load_roster
     from ..settings import load_settings
     from . import links
 
     try:
         settings = load_settings(src)
-        people = links.read_roster(roster)
+        people = load_roster(roster)
         home = home_page or links.default_home_page(str(settings.site_url))
         credentials, auth = links.plan(
             people, lrs_dir, home_page=home, rotate=rotate, roster=roster

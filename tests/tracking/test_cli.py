@@ -86,11 +86,11 @@ def test_a_bad_roster_names_file_and_line_and_writes_nothing(tmp_path):
     )
     result = _links(tmp_path, bad)
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "roster.csv:4: employee_id 100234 is listed twice (first on line 2)" in result.output
-    assert "roster.csv:5: employee_id is empty" in result.output
+    assert "roster.csv:4: duplicate employee_id '100234' (first on line 2)" in result.output
+    assert "roster.csv:5: empty field(s): employee_id" in result.output
     assert not (tmp_path / "links.csv").exists() and not (tmp_path / "lrs").exists()
     missing = _links(tmp_path, "employee_id,name\n1,A\n")
-    assert "roster.csv:1: roster lacks column(s) email, lea_code, lea_name, role" in missing.output
+    assert "roster.csv:1: roster is missing column(s) email, lea_code, lea_name, role" in missing.output
 
 
 def test_lrs_serve_runs_ralph_on_loopback_with_cors_for_the_site(tmp_path):
