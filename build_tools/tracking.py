@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 from html import escape
+from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from .errors import ContentError, ContentErrors
 from .site import site_settings
 from .xapi.profile import Profile
 
@@ -36,19 +38,39 @@ def needs_tracking(pagename: str, body: str) -> bool:
 def profile_json(app: Sphinx) -> str:
     settings = site_settings(app)
     data = Profile(settings.base_iri).as_json(settings.training.cycle_start_month)
+    # Each course's modules: the runtime sends a course-level `passed` once every module of
+    # the course is passed in the cycle (what the compliance report counts).
+    data["courses"] = course_modules(Path(app.srcdir))
     return json.dumps(data, separators=(",", ":"), sort_keys=True)
+
+
+def course_modules(srcdir: Path) -> dict[str, list[str]]:
+    from .courses.model import load_courses
+
+    try:
+        return {course.id: list(course.modules) for course in load_courses(srcdir)}
+    except (ContentError, ContentErrors):
+        return {}  # reported, with lines, by the courses component
 
 
 def _add_runtime(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if app.builder.format != "html" or not needs_tracking(pagename, context.get("body", "")):
         return
+    cached = getattr(app, "_isdp_profile_json", None)
+    if cached is None:
+        cached = app._isdp_profile_json = profile_json(app)  # type: ignore[attr-defined]
     context["metatags"] = context.get("metatags", "") + (
-        f'\n    <meta name="isdp-xapi-profile" content="{escape(profile_json(app))}" />'
+        f'\n    <meta name="isdp-xapi-profile" content="{escape(cached)}" />'
     )
     app.add_js_file(SCRIPT, priority=SCRIPT_PRIORITY)
 
 
+def _forget_profile(app: Sphinx, env) -> None:
+    app._isdp_profile_json = None  # type: ignore[attr-defined]
+
+
 def setup_tracking(app: Sphinx) -> None:
+    app.connect("env-updated", _forget_profile)
     app.connect("html-page-context", _add_runtime)
     setup_profile_page(app)
 

@@ -154,7 +154,7 @@ def test_serve_with_lrs_gives_the_editor_a_demo_learner_whose_statements_land(pa
         for name, detail in attempt_events(n=1):
             dispatch(page, name, detail)
         page.wait_for_function(
-            "() => window.isdpTracking.pending() === 0 && "
+            "() => window.isdpTracking.idle() && "
             "document.querySelector('[data-isdp-tracking-status]').textContent.startsWith('Recorded')"
         )
         auth = parse_qs(urlsplit(demo.link).fragment)["auth"][0]

@@ -38,7 +38,7 @@ def _launch(harness, lrs, web, **kwargs):
 
 def _finished(page):
     page.wait_for_function(
-        f"() => window.isdpTracking.pending() === 0 && "
+        f"() => window.isdpTracking.idle() && "
         f"document.querySelector('{STATUS}').textContent.startsWith('Your result is recorded')"
     )
 

@@ -15,7 +15,7 @@ def _status(page) -> str:
 
 def _wait_acked(page, timeout=30_000) -> None:
     page.wait_for_function(
-        "() => window.isdpTracking && window.isdpTracking.pending() === 0 "
+        "() => window.isdpTracking && window.isdpTracking.idle() "
         "&& document.querySelector('[data-isdp-tracking-status]').textContent.startsWith('Recorded')",
         timeout=timeout,
     )
@@ -96,3 +96,71 @@ def test_the_credential_never_reaches_the_web_server(page, web, lrs):
     ours = web.log[first:]
     assert any("tracking-fixture.html" in line for line in ours), "the server logged the page"
     assert not [line for line in ours if secret in line or "auth=" in line or "endpoint=" in line]
+
+
+def test_passing_every_module_sends_the_courses_passed_once(page, web, lrs):
+    from build_tools.courses.model import load_course
+    from build_tools.xapi.profile import Profile
+
+    from ..conftest import REPO
+
+    course = load_course(REPO / "courses/security-awareness/course.yaml")
+    course_iri = Profile("https://www.mdek12.org/isdp/xapi").course(course.id)
+    page.goto(lrs.link(web, "100234"))
+
+    def course_passes():
+        return [s for s in lrs.statements()
+                if s["verb"]["id"].endswith("/passed") and s["object"]["id"] == course_iri]
+
+    for index, module in enumerate(course.modules):
+        for name, detail in attempt_events(module=module, n=1):
+            dispatch(page, name, detail)
+        _wait_acked(page)
+        if index < len(course.modules) - 1:
+            assert course_passes() == [], f"no course pass after {index + 1} module(s)"
+    passes = course_passes()
+    assert len(passes) == 1
+    ralph_valid(passes[0])
+    assert passes[0]["result"] == {"success": True, "completion": True}
+    assert "parent" not in passes[0]["context"]["contextActivities"]
+    # passing a module again does not pass the course a second time
+    for name, detail in attempt_events(module=course.modules[0], n=1):
+        dispatch(page, name, detail)
+    _wait_acked(page)
+    assert len(course_passes()) == 1
+
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; connect-src 'self' http://127.0.0.1:*")
+
+
+def test_the_runtime_works_under_a_strict_content_security_policy(page, web, lrs):
+    """No inline script, no eval: under script-src 'self' the statements still land, and no
+    violation comes from tracking.js or from its requests."""
+    page.add_init_script("""window.cspViolations = [];
+        document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(
+            {source: e.sourceFile, blocked: e.blockedURI, directive: e.violatedDirective}));""")
+
+    def with_csp(route):
+        response = route.fetch()
+        headers = {**response.headers, "content-security-policy": CSP}
+        route.fulfill(response=response, headers=headers)
+
+    page.route(web.url + "/**/*.html*", with_csp)
+    page.goto(lrs.link(web, "100234"))
+    for name, detail in attempt_events(n=2):
+        dispatch(page, name, detail)
+    _wait_acked(page)
+    assert len(lrs.statements()) == 2 + 4
+    violations = page.evaluate("window.cspViolations")
+    assert not [v for v in violations if "tracking.js" in (v["source"] or "")
+                or v["blocked"].startswith(lrs.url[:-6])], violations
+
+
+def test_a_damaged_link_says_so_and_records_nothing(page, web, lrs):
+    link = lrs.link(web, "100234").replace("actor=%7B", "actor=%7Bbroken")
+    page.goto(link)
+    status = page.locator("[data-isdp-tracking-status]").inner_text()
+    assert status.startswith("This training link is damaged")
+    assert "auth=" not in page.url, "even a damaged link leaves the address bar"
+    assert page.evaluate("window.isdpTracking.mode") == "practice"

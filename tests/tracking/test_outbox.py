@@ -16,7 +16,7 @@ STATUS = "[data-isdp-tracking-status]"
 
 def _settled(page, timeout=30_000):
     page.wait_for_function(
-        "() => window.isdpTracking.pending() === 0 && "
+        "() => window.isdpTracking.idle() && "
         f"document.querySelector('{STATUS}').textContent.startsWith('Recorded')",
         timeout=timeout,
     )
