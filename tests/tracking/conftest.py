@@ -56,8 +56,19 @@ def tracking_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+# A strict policy like the one the site's CSP meta tag sets; pages asked for with
+# ``?csp=strict`` get it as a header (the query is not secret; the fragment never arrives).
+STRICT_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+              "img-src 'self' data:; connect-src 'self' http://127.0.0.1:*")
+
+
 class _LoggingHandler(http.server.SimpleHTTPRequestHandler):
     log_lines: list[str]
+
+    def end_headers(self) -> None:
+        if "csp=strict" in self.path:
+            self.send_header("Content-Security-Policy", STRICT_CSP)
+        super().end_headers()
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         self.log_lines.append(format % args)
