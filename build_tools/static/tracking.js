@@ -407,6 +407,14 @@
     return "Your answers on this page will be recorded in your training record.";
   }
 
+  /* Only http(s) links from the LMS's launch data: never a javascript: URL. */
+  function safeUrl(value) {
+    try {
+      var url = new URL(value, window.location.href);
+      return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+    } catch (e) { return null; }
+  }
+
   function render() {
     var text = message();
     var nodes = document.querySelectorAll("[data-isdp-tracking-status]");
@@ -415,11 +423,11 @@
       nodes[i].setAttribute("data-isdp-tracking-mode", state.mode);
       nodes[i].setAttribute("data-isdp-pending", String(state.launch ? mine().length : 0));
     }
-    if (state.mode === "cmi5" && state.terminated && state.cmi5 && state.cmi5.launchData.returnURL) {
+    if (state.mode === "cmi5" && state.terminated && state.cmi5 && safeUrl(state.cmi5.launchData.returnURL)) {
       for (var j = 0; j < nodes.length; j++) {
         if (!nodes[j].nextElementSibling || !nodes[j].nextElementSibling.hasAttribute("data-isdp-return")) {
           var a = document.createElement("a");
-          a.href = state.cmi5.launchData.returnURL;
+          a.href = safeUrl(state.cmi5.launchData.returnURL);
           a.textContent = "Return to your learning system";
           a.setAttribute("data-isdp-return", "");
           nodes[j].insertAdjacentElement("afterend", a);
