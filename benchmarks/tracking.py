@@ -181,6 +181,13 @@ def main() -> None:
                 flush = time.perf_counter() - t0
                 acks = page.evaluate("() => window.benchAcks")
                 drain = (acks[-1] - acks[0]) / 1000 * len(acks) / max(1, len(acks) - 1)
+                # The baseline gets a fresh store of the same size as ours had: Ralph's file
+                # backend reads its whole file on each write, so the order would favour one side.
+                lrs.stop()
+                fresh = tmp / "lrs-baseline"
+                fresh.mkdir()
+                shutil.copy(tmp / "lrs" / "auth.json", fresh / "auth.json")
+                lrs = LocalLRS(fresh, port=lrs.port, cors_origins=[origin]).start()
                 baseline = (
                     page.evaluate(BARE_BATCHES, [queued, lrs.url, auth[learner.employee_id], 50])
                     / 1000
