@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -62,6 +63,8 @@ def check(src: Path) -> None:
 def serve(src: Path, port: int, host: str, with_lrs: bool) -> None:
     """Live preview for editors: rebuilds on save and reloads the browser."""
     demo = _start_demo_lrs(src, host, port) if with_lrs else None
+    if demo:  # a plain `kill` must also stop Ralph (the finally below), not orphan it
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     out = Path("_build/preview")
     command = [sys.executable, "-m", "sphinx_autobuild", str(src), str(out),
                "--host", host, "--port", str(port),
