@@ -95,8 +95,12 @@ def main() -> None:
         result = build(src, tmp / "html", status=None)
         if not result.ok:
             raise SystemExit("\n".join(result.warnings + [result.error or ""]))
-        handler = functools.partial(type("Quiet", (http.server.SimpleHTTPRequestHandler,),
-                                         {"log_message": lambda *a: None}), directory=str(tmp / "html"))
+        handler = functools.partial(
+            type(
+                "Quiet", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}
+            ),
+            directory=str(tmp / "html"),
+        )
         web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=web.serve_forever, daemon=True).start()
         origin = f"http://127.0.0.1:{web.server_address[1]}"
@@ -107,50 +111,98 @@ def main() -> None:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_page()
-                page.add_init_script("window.isdpTrackingOptions = {retryBaseMs: 200, retryMaxMs: 1000};")
-                page.goto(launch_link(origin, lrs.url, learner_actor(learner, HOME), auth[learner.employee_id],
-                                      lea=learner.lea_code, page=FIXTURE_PATH.replace(".md", ".html")))
+                page.add_init_script(
+                    "window.isdpTrackingOptions = {retryBaseMs: 200, retryMaxMs: 1000};"
+                )
+                page.goto(
+                    launch_link(
+                        origin,
+                        lrs.url,
+                        learner_actor(learner, HOME),
+                        auth[learner.employee_id],
+                        lea=learner.lea_code,
+                        page=FIXTURE_PATH.replace(".md", ".html"),
+                    )
+                )
                 events = attempt_events(n=1)
-                page.evaluate("([n, d]) => document.dispatchEvent(new CustomEvent(n, {detail: d}))", list(events[0]))
+                page.evaluate(
+                    "([n, d]) => document.dispatchEvent(new CustomEvent(n, {detail: d}))",
+                    list(events[0]),
+                )
                 page.wait_for_function("() => window.isdpTracking.pending() === 0")
                 template = events[1][1]
                 ours = page.evaluate(ANSWER_LOOP, [args.answers, template])
                 sample = page.evaluate(QUEUED) or None
                 # one of our statements as the bare baseline's body
                 page.route(lrs.url + "**", lambda route: route.abort())
-                page.evaluate("([n, d]) => document.dispatchEvent(new CustomEvent(n, {detail: d}))", list(events[1]))
+                page.evaluate(
+                    "([n, d]) => document.dispatchEvent(new CustomEvent(n, {detail: d}))",
+                    list(events[1]),
+                )
                 sample = page.evaluate(QUEUED)[0]
                 page.unroute(lrs.url + "**")
                 page.wait_for_function("() => window.isdpTracking.pending() === 0")
-                bare = page.evaluate(BARE_LOOP, [args.answers, lrs.url, auth[learner.employee_id], sample])
+                bare = page.evaluate(
+                    BARE_LOOP, [args.answers, lrs.url, auth[learner.employee_id], sample]
+                )
 
-                print(f"ack latency, answer -> LRS acknowledgement, {args.answers} answers one at a time")
-                print(f"  tracking.js : median {statistics.median(ours):7.1f} ms   p95 {p95(ours):7.1f} ms")
-                print(f"  bare fetch  : median {statistics.median(bare):7.1f} ms   p95 {p95(bare):7.1f} ms")
-                print(f"  ratio       : median {statistics.median(ours) / statistics.median(bare):5.2f}x"
-                      f"   p95 {p95(ours) / p95(bare):5.2f}x")
+                print(
+                    f"ack latency, answer -> LRS acknowledgement, {args.answers} answers one at a time"
+                )
+                print(
+                    f"  tracking.js : median {statistics.median(ours):7.1f} ms   p95 {p95(ours):7.1f} ms"
+                )
+                print(
+                    f"  bare fetch  : median {statistics.median(bare):7.1f} ms   p95 {p95(bare):7.1f} ms"
+                )
+                print(
+                    f"  ratio       : median {statistics.median(ours) / statistics.median(bare):5.2f}x"
+                    f"   p95 {p95(ours) / p95(bare):5.2f}x"
+                )
 
                 lrs.stop()
-                page.evaluate("""([n, t]) => { for (let i = 0; i < n; i++) document.dispatchEvent(
+                page.evaluate(
+                    """([n, t]) => { for (let i = 0; i < n; i++) document.dispatchEvent(
                     new CustomEvent('isdp:question-answered', {detail: Object.assign({}, t, {question: 'q-' + i})})); }""",
-                              [args.queued, template])
+                    [args.queued, template],
+                )
                 queued = page.evaluate(QUEUED)
                 assert len(queued) == args.queued, len(queued)
                 page.evaluate("""() => { window.benchAcks = [];
                     document.addEventListener('isdp:statements-acked', () => window.benchAcks.push(performance.now())); }""")
                 lrs.start()
                 t0 = time.perf_counter()
-                start_ms = page.evaluate("() => { window.isdpTracking.flush(); return performance.now(); }")
-                page.wait_for_function("() => window.isdpTracking.pending() === 0", timeout=600_000, polling=20)
+                start_ms = page.evaluate(
+                    "() => { window.isdpTracking.flush(); return performance.now(); }"
+                )
+                page.wait_for_function(
+                    "() => window.isdpTracking.pending() === 0", timeout=600_000, polling=20
+                )
                 flush = time.perf_counter() - t0
                 acks = page.evaluate("() => window.benchAcks")
                 drain = (acks[-1] - acks[0]) / 1000 * len(acks) / max(1, len(acks) - 1)
-                baseline = page.evaluate(BARE_BATCHES, [queued, lrs.url, auth[learner.employee_id], 50]) / 1000
-                print(f"flush of {args.queued} queued statements after the LRS returns (batches of 50)")
-                print(f"  tracking.js : {flush:7.2f} s  ({args.queued / flush:6.0f} statements/s), of which "
-                      f"{(acks[0] - start_ms) / 1000:.2f} s to the first acknowledgement and "
-                      f"{drain:.2f} s draining ({len(acks)} batches)")
-                print(f"  bare fetch  : {baseline:7.2f} s  ({args.queued / baseline:6.0f} statements/s)")
+                # The baseline gets a fresh store of the same size as ours had: Ralph's file
+                # backend reads its whole file on each write, so the order would favour one side.
+                lrs.stop()
+                fresh = tmp / "lrs-baseline"
+                fresh.mkdir()
+                shutil.copy(tmp / "lrs" / "auth.json", fresh / "auth.json")
+                lrs = LocalLRS(fresh, port=lrs.port, cors_origins=[origin]).start()
+                baseline = (
+                    page.evaluate(BARE_BATCHES, [queued, lrs.url, auth[learner.employee_id], 50])
+                    / 1000
+                )
+                print(
+                    f"flush of {args.queued} queued statements after the LRS returns (batches of 50)"
+                )
+                print(
+                    f"  tracking.js : {flush:7.2f} s  ({args.queued / flush:6.0f} statements/s), of which "
+                    f"{(acks[0] - start_ms) / 1000:.2f} s to the first acknowledgement and "
+                    f"{drain:.2f} s draining ({len(acks)} batches)"
+                )
+                print(
+                    f"  bare fetch  : {baseline:7.2f} s  ({args.queued / baseline:6.0f} statements/s)"
+                )
                 print(f"  ratio       : {flush / baseline:5.2f}x")
                 browser.close()
         finally:

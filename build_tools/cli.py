@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -62,6 +63,8 @@ def check(src: Path) -> None:
 def serve(src: Path, port: int, host: str, with_lrs: bool) -> None:
     """Live preview for editors: rebuilds on save and reloads the browser."""
     demo = _start_demo_lrs(src, host, port) if with_lrs else None
+    if demo:  # a plain `kill` must also stop Ralph (the finally below), not orphan it
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     out = Path("_build/preview")
     command = [sys.executable, "-m", "sphinx_autobuild", str(src), str(out),
                "--host", host, "--port", str(port),
@@ -114,3 +117,9 @@ for _command in XAPI_COMMANDS:
 from .courses.cli import courses  # noqa: E402  (each component registers its own group)
 
 main.add_command(courses)
+from .reports.cli import report as _report  # noqa: E402
+from .reports.cli import sync_command as _sync  # noqa: E402
+from .xapi.cli import lrs as _lrs  # noqa: E402
+
+main.add_command(_report)
+_lrs.add_command(_sync)  # isdp lrs sync

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 from html import escape
+from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from .errors import ContentError, ContentErrors
 from .site import site_settings
 from .xapi.profile import Profile
 
@@ -26,24 +28,49 @@ SCRIPT_PRIORITY = 200
 
 
 def needs_tracking(pagename: str, body: str) -> bool:
-    return pagename.startswith("courses/") or "data-isdp-quiz" in body or "data-isdp-tracking-status" in body
+    return (
+        pagename.startswith("courses/")
+        or "data-isdp-quiz" in body
+        or "data-isdp-tracking-status" in body
+    )
 
 
 def profile_json(app: Sphinx) -> str:
     settings = site_settings(app)
     data = Profile(settings.base_iri).as_json(settings.training.cycle_start_month)
+    # Each course's modules: the runtime sends a course-level `passed` once every module of
+    # the course is passed in the cycle (what the compliance report counts).
+    data["courses"] = course_modules(Path(app.srcdir))
     return json.dumps(data, separators=(",", ":"), sort_keys=True)
+
+
+def course_modules(srcdir: Path) -> dict[str, list[str]]:
+    from .courses.model import load_courses
+
+    try:
+        return {course.id: list(course.modules) for course in load_courses(srcdir)}
+    except (ContentError, ContentErrors):
+        return {}  # reported, with lines, by the courses component
 
 
 def _add_runtime(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if app.builder.format != "html" or not needs_tracking(pagename, context.get("body", "")):
         return
+    cached = getattr(app, "_isdp_profile_json", None)
+    if cached is None:
+        cached = app._isdp_profile_json = profile_json(app)  # type: ignore[attr-defined]
     context["metatags"] = context.get("metatags", "") + (
-        f'\n    <meta name="isdp-xapi-profile" content="{escape(profile_json(app))}" />')
+        f'\n    <meta name="isdp-xapi-profile" content="{escape(cached)}" />'
+    )
     app.add_js_file(SCRIPT, priority=SCRIPT_PRIORITY)
 
 
+def _forget_profile(app: Sphinx, env) -> None:
+    app._isdp_profile_json = None  # type: ignore[attr-defined]
+
+
 def setup_tracking(app: Sphinx) -> None:
+    app.connect("env-updated", _forget_profile)
     app.connect("html-page-context", _add_runtime)
     setup_profile_page(app)
 
@@ -91,19 +118,24 @@ class XapiProfileTable(SphinxDirective):
         p = xp.Profile(settings.base_iri)
         which = self.arguments[0]
         if which == "iris":
-            rows = [["Course", p.course("{course}"), xp.ACTIVITY_TYPES["course"]],
-                    ["Module", p.module("{course}", "{module}"), xp.ACTIVITY_TYPES["module"]],
-                    ["Question", p.question("{course}", "{question}"), xp.ACTIVITY_TYPES["question"]],
-                    ["Training cycle", p.cycle("{first year}-{second year}"), p.cycle_type],
-                    ["Webinar", p.webinar("{webinar}"), xp.ACTIVITY_TYPES["webinar"]],
-                    ["Profile (category)", p.category, ""],
-                    ["LEA code (context extension)", p.lea_extension, ""]]
+            rows = [
+                ["Course", p.course("{course}"), xp.ACTIVITY_TYPES["course"]],
+                ["Module", p.module("{course}", "{module}"), xp.ACTIVITY_TYPES["module"]],
+                ["Question", p.question("{course}", "{question}"), xp.ACTIVITY_TYPES["question"]],
+                ["Training cycle", p.cycle("{first year}-{second year}"), p.cycle_type],
+                ["Webinar", p.webinar("{webinar}"), xp.ACTIVITY_TYPES["webinar"]],
+                ["Profile (category)", p.category, ""],
+                ["LEA code (context extension)", p.lea_extension, ""],
+            ]
             return [_table(["What", "IRI", "Activity type"], rows, {1, 2})]
         if which == "verbs":
             return [_table(["Verb", "IRI"], [[name, iri] for name, iri in xp.VERBS.items()], {1})]
         if which == "cmi5":
-            rows = [["cmi5 category", xp.CMI5_CATEGORY], ["moveOn category", xp.CMI5_MOVEON_CATEGORY],
-                    *[[f"{name} extension", iri] for name, iri in xp.CMI5_EXTENSIONS.items()]]
+            rows = [
+                ["cmi5 category", xp.CMI5_CATEGORY],
+                ["moveOn category", xp.CMI5_MOVEON_CATEGORY],
+                *[[f"{name} extension", iri] for name, iri in xp.CMI5_EXTENSIONS.items()],
+            ]
             return [_table(["What", "IRI"], rows, {1})]
         raise self.error(f"xapi-profile-table: unknown table '{which}' (iris, verbs, cmi5)")
 
@@ -124,20 +156,48 @@ class XapiExample(SphinxDirective):
         p = xp.Profile(settings.base_iri)
         verb = self.arguments[0]
         when = dt.datetime(2026, 9, 14, 15, 4, 5, tzinfo=dt.UTC)
-        common = dict(actor=xp.account_actor("https://www.mdek12.org", "100234"), course="ferpa",
-                      cycle=xp.cycle_of(when, settings.training.cycle_start_month),
-                      registration="1f0c4a52-8a3e-4b1d-9d63-2f6a1c0b7e55", lea="2520", timestamp=when,
-                      statement_id="5b0f3c1e-7d2a-4c8b-a9e6-0c4d2b1f8a37", cmi5="cmi5" in self.options)
+        common = dict(
+            actor=xp.account_actor("https://www.mdek12.org", "100234"),
+            course="ferpa",
+            cycle=xp.cycle_of(when, settings.training.cycle_start_month),
+            registration="1f0c4a52-8a3e-4b1d-9d63-2f6a1c0b7e55",
+            lea="2520",
+            timestamp=when,
+            statement_id="5b0f3c1e-7d2a-4c8b-a9e6-0c4d2b1f8a37",
+            cmi5="cmi5" in self.options,
+        )
         if verb == "answered":
-            choices = [{"id": "a", "text": "Refuse and tell the caller to ask the records office in writing"},
-                       {"id": "b", "text": "Read the grades to the caller"}]
-            obj = xp.interaction(p, course="ferpa", question="phone-request", kind="single",
-                                 prompt="A caller says she is a student's aunt and asks for his grades. What do you do?",
-                                 choices=choices, correct_response=["a"])
-            body = xp.statement(p, verb=verb, obj=obj, result=xp.answered_result(obj, choices, ["a"], True), **common)
+            choices = [
+                {
+                    "id": "a",
+                    "text": "Refuse and tell the caller to ask the records office in writing",
+                },
+                {"id": "b", "text": "Read the grades to the caller"},
+            ]
+            obj = xp.interaction(
+                p,
+                course="ferpa",
+                question="phone-request",
+                kind="single",
+                prompt="A caller says she is a student's aunt and asks for his grades. What do you do?",
+                choices=choices,
+                correct_response=["a"],
+            )
+            body = xp.statement(
+                p,
+                verb=verb,
+                obj=obj,
+                result=xp.answered_result(obj, choices, ["a"], True),
+                **common,
+            )
         elif verb in ("passed", "failed"):
-            body = xp.statement(p, verb=verb, obj=xp.activity(p.module("ferpa", "exceptions"), "module"),
-                                result=xp.verdict_result(9, 10, verb == "passed", 754000), **common)
+            body = xp.statement(
+                p,
+                verb=verb,
+                obj=xp.activity(p.module("ferpa", "exceptions"), "module"),
+                result=xp.verdict_result(9, 10, verb == "passed", 754000),
+                **common,
+            )
         else:
             raise self.error(f"xapi-example: no example for '{verb}' (answered, passed, failed)")
         text = json.dumps(body, indent=2)

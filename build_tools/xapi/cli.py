@@ -14,11 +14,20 @@ import click
 
 from ..errors import ContentError, ContentErrors
 
-SRC_OPTION = click.option("--src", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-                          show_default=True, help="Site source directory (holds site.yaml).")
-DIR_OPTION = click.option("--lrs-dir", type=click.Path(file_okay=False, path_type=Path),
-                          default=Path(".isdp/lrs"), show_default=True,
-                          help="Ralph's directory: auth.json (logins) and statements/.")
+SRC_OPTION = click.option(
+    "--src",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Site source directory (holds site.yaml).",
+)
+DIR_OPTION = click.option(
+    "--lrs-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(".isdp/lrs"),
+    show_default=True,
+    help="Ralph's directory: auth.json (logins) and statements/.",
+)
 
 
 def _fail(lines: list[str], what: str = "error") -> None:
@@ -46,10 +55,17 @@ def lrs() -> None:
 
 @lrs.command("serve")
 @DIR_OPTION
-@click.option("--port", type=int, default=8100, show_default=True, help="Loopback port (0: any free port).")
-@click.option("--cors-origin", "origins", multiple=True,
-              default=("http://127.0.0.1:8000", "http://localhost:8000"), show_default=True,
-              help="Origin of the site allowed to send statements (repeat for several).")
+@click.option(
+    "--port", type=int, default=8100, show_default=True, help="Loopback port (0: any free port)."
+)
+@click.option(
+    "--cors-origin",
+    "origins",
+    multiple=True,
+    default=("http://127.0.0.1:8000", "http://localhost:8000"),
+    show_default=True,
+    help="Origin of the site allowed to send statements (repeat for several).",
+)
 def lrs_serve(lrs_dir: Path, port: int, origins: tuple[str, ...]) -> None:
     """Run Ralph on 127.0.0.1 (fs backend, scopes enforced) until Ctrl+C."""
     from .lrs_server import AUTH_FILE, Credential, LocalLRS, write_credentials
@@ -58,11 +74,24 @@ def lrs_serve(lrs_dir: Path, port: int, origins: tuple[str, ...]) -> None:
         _http_url(origin, "--cors-origin")
     if not (lrs_dir / AUTH_FILE).exists():
         password = secrets.token_urlsafe(18)
-        write_credentials(lrs_dir, [Credential("admin", password, ("all",),
-                                               {"objectType": "Agent",
-                                                "account": {"homePage": "http://127.0.0.1", "name": "admin"}})])
-        click.echo(f"isdp: created the login admin / {password} (all scopes; stored hashed in "
-                   f"{lrs_dir / AUTH_FILE}); write it down now")
+        write_credentials(
+            lrs_dir,
+            [
+                Credential(
+                    "admin",
+                    password,
+                    ("all",),
+                    {
+                        "objectType": "Agent",
+                        "account": {"homePage": "http://127.0.0.1", "name": "admin"},
+                    },
+                )
+            ],
+        )
+        click.echo(
+            f"isdp: created the login admin / {password} (all scopes; stored hashed in "
+            f"{lrs_dir / AUTH_FILE}); write it down now"
+        )
     server = LocalLRS(lrs_dir, port=port, cors_origins=list(origins))
     try:
         server.start()
@@ -85,34 +114,64 @@ def learners() -> None:
 
 @learners.command("links")
 @SRC_OPTION
-@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Roster CSV: employee_id, name, email, lea_code, lea_name, role.")
-@click.option("--lrs-url", required=True, help="The LRS's xAPI endpoint as learners' browsers reach it.")
-@click.option("--base-url", default=None, help="Public address of the site (default: site_url of site.yaml).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="CSV of personal links to write (it holds credentials: keep it private).")
+@click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Roster CSV: employee_id, name, email, lea_code, lea_name, role.",
+)
+@click.option(
+    "--lrs-url", required=True, help="The LRS's xAPI endpoint as learners' browsers reach it."
+)
+@click.option(
+    "--base-url", default=None, help="Public address of the site (default: site_url of site.yaml)."
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="CSV of personal links to write (it holds credentials: keep it private).",
+)
 @DIR_OPTION
-@click.option("--home-page", default=None,
-              help="account.homePage of every learner (default: the origin of site_url).")
+@click.option(
+    "--home-page",
+    default=None,
+    help="account.homePage of every learner (default: the origin of site_url).",
+)
 @click.option("--rotate", is_flag=True, help="Issue new links to learners who already have one.")
-def learners_links(src: Path, roster: Path, lrs_url: str, base_url: str | None, out: Path, lrs_dir: Path,
-                   home_page: str | None, rotate: bool) -> None:
+def learners_links(
+    src: Path,
+    roster: Path,
+    lrs_url: str,
+    base_url: str | None,
+    out: Path,
+    lrs_dir: Path,
+    home_page: str | None,
+    rotate: bool,
+) -> None:
     """Provision one LRS login per learner and write their personal launch links."""
+    from ..reports.roster import load_roster
     from ..settings import load_settings
     from . import links
 
     try:
         settings = load_settings(src)
-        people = links.read_roster(roster)
+        people = load_roster(roster)
         home = home_page or links.default_home_page(str(settings.site_url))
-        credentials, auth = links.plan(people, lrs_dir, home_page=home, rotate=rotate, roster=roster)
+        credentials, auth = links.plan(
+            people, lrs_dir, home_page=home, rotate=rotate, roster=roster
+        )
     except (ContentError, ContentErrors) as exc:
         _fail(_content_errors(exc), what="links not written")
     endpoint = _http_url(lrs_url, "--lrs-url")
     endpoint = endpoint if endpoint.endswith("/") else endpoint + "/"
     site = _http_url(base_url or str(settings.site_url), "--base-url")
-    urls = {p.employee_id: links.launch_link(site, endpoint, links.learner_actor(p, home), auth[p.employee_id],
-                                             lea=p.lea_code) for p in people}
+    urls = {
+        p.employee_id: links.launch_link(
+            site, endpoint, links.learner_actor(p, home), auth[p.employee_id], lea=p.lea_code
+        )
+        for p in people
+    }
     tmp = links.write_links_csv(out, people, urls)
     try:
         links.apply(lrs_dir, credentials)
@@ -120,8 +179,10 @@ def learners_links(src: Path, roster: Path, lrs_url: str, base_url: str | None, 
         tmp.unlink(missing_ok=True)
         raise
     tmp.replace(out)
-    click.echo(f"isdp: wrote {len(people)} personal link(s) to {out} (private: it holds credentials); "
-               f"restart the LRS so that it reads the new logins")
+    click.echo(
+        f"isdp: wrote {len(people)} personal link(s) to {out} (private: it holds credentials); "
+        f"restart the LRS so that it reads the new logins"
+    )
 
 
 @click.group()
@@ -132,8 +193,12 @@ def cmi5() -> None:
 @cmi5.command("package")
 @SRC_OPTION
 @click.argument("course")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The .zip to write (cmi5.xml at its root, then the built site).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The .zip to write (cmi5.xml at its root, then the built site).",
+)
 def cmi5_package(src: Path, course: str, out: Path) -> None:
     """Package COURSE (its id, e.g. ferpa) for import into a cmi5 LMS."""
     from .cmi5 import package
@@ -142,8 +207,10 @@ def cmi5_package(src: Path, course: str, out: Path) -> None:
         aus = package(src, course, out)
     except (ContentError, ContentErrors) as exc:
         _fail(_content_errors(exc), what="package not written")
-    click.echo(f"isdp: wrote {out}: course {course}, {len(aus)} AU(s) "
-               f"({sum(au.move_on == 'Passed' for au in aus)} with a quiz)")
+    click.echo(
+        f"isdp: wrote {out}: course {course}, {len(aus)} AU(s) "
+        f"({sum(au.move_on == 'Passed' for au in aus)} with a quiz)"
+    )
 
 
 COMMANDS = [lrs, learners, cmi5]

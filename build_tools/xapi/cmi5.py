@@ -9,9 +9,11 @@ are the site's own module pages; tracking.js switches to cmi5 mode from the laun
 
 from __future__ import annotations
 
+import re
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -29,6 +31,7 @@ class AU:
     module: str
     iri: str
     title: str
+    description: str
     url: str
     move_on: str
 
@@ -51,6 +54,12 @@ class _FirstHeading(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.depth:
             self.text += data
+
+
+def page_description(html: str) -> str:
+    """The page's meta description (every page's front matter must give one)."""
+    found = re.search(r'<meta name="description" content="([^"]*)"', html)
+    return unescape(found.group(1)) if found else ""
 
 
 def page_title(html: str) -> str:
@@ -80,7 +89,7 @@ def course_structure(profile: Profile, course, aus: list[AU]) -> bytes:
             attrs["masteryScore"] = f"{course.mastery_score:g}"
         element = ET.SubElement(root, q("au"), attrs)
         text(element, "title", au.title)
-        text(element, "description", f"{course.title}: {au.title}")
+        text(element, "description", au.description or f"{course.title}: {au.title}")
         ET.SubElement(element, q("url")).text = au.url
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
@@ -97,22 +106,39 @@ def package(src: Path, course_id: str, out: Path) -> list[AU]:
     course_file = src / COURSES_DIR / course_id / COURSE_FILE
     if not course_file.exists():
         known = sorted(p.parent.name for p in (src / COURSES_DIR).glob(f"*/{COURSE_FILE}"))
-        raise ContentError(src / COURSES_DIR, None, f"no course '{course_id}' (courses: {', '.join(known) or 'none'})")
+        raise ContentError(
+            src / COURSES_DIR,
+            None,
+            f"no course '{course_id}' (courses: {', '.join(known) or 'none'})",
+        )
     course = load_course(course_file)
     out = Path(out)
     with tempfile.TemporaryDirectory(prefix="isdp-cmi5-") as tmp:
         site = Path(tmp) / "html"
         result = build(src, site, status=None)
         if not result.ok:
-            raise ContentErrors([ContentError("build", None, line)
-                                 for line in result.warnings + ([result.error] if result.error else [])])
+            raise ContentErrors(
+                [
+                    ContentError("build", None, line)
+                    for line in result.warnings + ([result.error] if result.error else [])
+                ]
+            )
         aus = []
         for module in course.modules:
             url = f"{course.module_docname(module)}.html"
             html = (site / url).read_text(encoding="utf-8")
             # A module without a quiz sends no statement, so the LMS may not wait for one.
             move_on = "Passed" if "data-isdp-quiz" in html else "NotApplicable"
-            aus.append(AU(module, profile.module(course.id, module), page_title(html) or module, url, move_on))
+            aus.append(
+                AU(
+                    module,
+                    profile.module(course.id, module),
+                    page_title(html) or module,
+                    page_description(html),
+                    url,
+                    move_on,
+                )
+            )
         out.parent.mkdir(parents=True, exist_ok=True)
         partial = out.with_name(f".{out.name}.tmp")
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:

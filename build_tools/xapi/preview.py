@@ -31,7 +31,9 @@ def preview_origins(host: str, port: int) -> list[str]:
     return sorted(f"http://{name}:{port}" for name in hosts)
 
 
-def start_demo(src: Path, host: str, port: int, lrs_port: int = 0, app_dir: Path | None = None) -> Demo:
+def start_demo(
+    src: Path, host: str, port: int, lrs_port: int = 0, app_dir: Path | None = None
+) -> Demo:
     """Start Ralph for the preview at ``http://host:port`` and return the demo launch link."""
     settings = load_settings(src)
     app_dir = Path(app_dir or Path(src) / DEFAULT_DIR)
@@ -40,5 +42,7 @@ def start_demo(src: Path, host: str, port: int, lrs_port: int = 0, app_dir: Path
     remove_users(app_dir, [DEMO_USER])
     write_credentials(app_dir, [Credential(DEMO_USER, password, LEARNER_SCOPES, actor)])
     lrs = LocalLRS(app_dir, port=lrs_port, cors_origins=preview_origins(host, port)).start()
-    link = launch_link(f"http://{host}:{port}/", lrs.url, actor, basic_auth(DEMO_USER, password), lea=DEMO_LEA)
+    link = launch_link(
+        f"http://{host}:{port}/", lrs.url, actor, basic_auth(DEMO_USER, password), lea=DEMO_LEA
+    )
     return Demo(lrs, link)

@@ -25,7 +25,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
-from build_tools.xapi.profile import CMI5_CATEGORY, CMI5_EXTENSIONS, CMI5_MOVEON_CATEGORY, MOVEON_VERBS, VERBS
+from build_tools.xapi.profile import (
+    CMI5_CATEGORY,
+    CMI5_EXTENSIONS,
+    CMI5_MOVEON_CATEGORY,
+    MOVEON_VERBS,
+    VERBS,
+)
 
 HEADERS = {"X-Experience-API-Version": "1.0.3"}
 DEFINED = {VERBS[v]: v for v in ("initialized", "completed", "passed", "failed", "terminated")}
@@ -86,8 +92,10 @@ class Cmi5Harness:
                 self.send_response(status)
                 self.send_header("Access-Control-Allow-Origin", harness.origin)
                 self.send_header("Access-Control-Allow-Methods", "GET, POST, PUT")
-                self.send_header("Access-Control-Allow-Headers",
-                                 "Authorization, Content-Type, X-Experience-API-Version")
+                self.send_header(
+                    "Access-Control-Allow-Headers",
+                    "Authorization, Content-Type, X-Experience-API-Version",
+                )
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -102,38 +110,80 @@ class Cmi5Harness:
             self.server.shutdown()
 
     # ------------------------------------------------------------------ the LMS's launch
-    def launch(self, au_url: str, *, actor: dict[str, Any], ralph_auth: str, activity_id: str,
-               publisher_id: str, course_id: str, launch_mode: str = "Normal", mastery_score: float | None = 0.8,
-               move_on: str = "CompletedAndPassed") -> tuple[str, Session]:
+    def launch(
+        self,
+        au_url: str,
+        *,
+        actor: dict[str, Any],
+        ralph_auth: str,
+        activity_id: str,
+        publisher_id: str,
+        course_id: str,
+        launch_mode: str = "Normal",
+        mastery_score: float | None = 0.8,
+        move_on: str = "CompletedAndPassed",
+    ) -> tuple[str, Session]:
         """Register a launch, write the launched statement and return the AU's launch URL."""
         registration, session_id = str(uuid.uuid4()), str(uuid.uuid4())
-        template = {"contextActivities": {"grouping": [{"objectType": "Activity", "id": publisher_id}]},
-                    "extensions": {CMI5_EXTENSIONS["sessionid"]: session_id}}
-        launch_data = {"contextTemplate": template, "launchMode": launch_mode, "moveOn": move_on,
-                       "returnURL": self.url + "/return"}
+        template = {
+            "contextActivities": {"grouping": [{"objectType": "Activity", "id": publisher_id}]},
+            "extensions": {CMI5_EXTENSIONS["sessionid"]: session_id},
+        }
+        launch_data = {
+            "contextTemplate": template,
+            "launchMode": launch_mode,
+            "moveOn": move_on,
+            "returnURL": self.url + "/return",
+        }
         if mastery_score is not None:
             launch_data["masteryScore"] = mastery_score
-        session = Session(token=secrets.token_urlsafe(16), fetch_code=secrets.token_urlsafe(8), actor=actor,
-                          registration=registration, activity_id=activity_id, session_id=session_id,
-                          launch_data=launch_data, ralph_auth=ralph_auth)
+        session = Session(
+            token=secrets.token_urlsafe(16),
+            fetch_code=secrets.token_urlsafe(8),
+            actor=actor,
+            registration=registration,
+            activity_id=activity_id,
+            session_id=session_id,
+            launch_data=launch_data,
+            ralph_auth=ralph_auth,
+        )
         self.sessions[session.token] = session
-        launched = {"id": str(uuid.uuid4()), "actor": actor,
-                    "verb": {"id": "http://adlnet.gov/expapi/verbs/launched", "display": {"en-US": "launched"}},
-                    "object": {"objectType": "Activity", "id": activity_id},
-                    "context": {"registration": registration,
-                                "contextActivities": {**template["contextActivities"],
-                                                      "category": [{"id": CMI5_CATEGORY}],
-                                                      "parent": [{"id": course_id}]},
-                                "extensions": {**template["extensions"],
-                                               "https://w3id.org/xapi/cmi5/context/extensions/launchmode": launch_mode,
-                                               "https://w3id.org/xapi/cmi5/context/extensions/moveon": move_on,
-                                               "https://w3id.org/xapi/cmi5/context/extensions/launchurl": au_url}},
-                    "timestamp": dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z")}
-        response = httpx.post(self.lrs_url + "statements", json=launched, auth=self.lms_auth, headers=HEADERS)
+        launched = {
+            "id": str(uuid.uuid4()),
+            "actor": actor,
+            "verb": {
+                "id": "http://adlnet.gov/expapi/verbs/launched",
+                "display": {"en-US": "launched"},
+            },
+            "object": {"objectType": "Activity", "id": activity_id},
+            "context": {
+                "registration": registration,
+                "contextActivities": {
+                    **template["contextActivities"],
+                    "category": [{"id": CMI5_CATEGORY}],
+                    "parent": [{"id": course_id}],
+                },
+                "extensions": {
+                    **template["extensions"],
+                    "https://w3id.org/xapi/cmi5/context/extensions/launchmode": launch_mode,
+                    "https://w3id.org/xapi/cmi5/context/extensions/moveon": move_on,
+                    "https://w3id.org/xapi/cmi5/context/extensions/launchurl": au_url,
+                },
+            },
+            "timestamp": dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z"),
+        }
+        response = httpx.post(
+            self.lrs_url + "statements", json=launched, auth=self.lms_auth, headers=HEADERS
+        )
         response.raise_for_status()
         session.received.append("launched")
-        query = {"endpoint": self.url + "/xapi/", "fetch": f"{self.url}/fetch/{session.fetch_code}",
-                 "actor": json.dumps(actor), "registration": registration, "activityId": activity_id}
+        query = {
+            "endpoint": self.url + "/xapi/",
+            "fetch": f"{self.url}/fetch/{session.fetch_code}",
+            "actor": json.dumps(actor),
+            "registration": registration,
+            "activityId": activity_id,
+        }
         return f"{au_url}?{urlencode(query)}", session
 
     # ------------------------------------------------------------------ requests
@@ -155,9 +205,12 @@ class Cmi5Harness:
             return handler._reply(401, {"message": "no valid cmi5 auth token"})
         if parts.path == "/xapi/activities/state" and method == "GET":
             query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-            if (query.get("stateId") != "LMS.LaunchData" or query.get("activityId") != session.activity_id
-                    or query.get("registration") != session.registration
-                    or json.loads(query.get("agent", "{}")) != session.actor):
+            if (
+                query.get("stateId") != "LMS.LaunchData"
+                or query.get("activityId") != session.activity_id
+                or query.get("registration") != session.registration
+                or json.loads(query.get("agent", "{}")) != session.actor
+            ):
                 return handler._reply(404, {"message": "no such state"})
             return handler._reply(200, session.launch_data)
         if parts.path == "/xapi/statements" and method in ("POST", "PUT"):
@@ -171,13 +224,19 @@ class Cmi5Harness:
             if problems:
                 self.violations.extend(problems)
                 return handler._reply(403, {"message": "; ".join(problems)})
-            forwarded = httpx.post(self.lrs_url + "statements", json=statements, timeout=10,
-                                   headers={**HEADERS, "Authorization": session.ralph_auth})
+            forwarded = httpx.post(
+                self.lrs_url + "statements",
+                json=statements,
+                timeout=10,
+                headers={**HEADERS, "Authorization": session.ralph_auth},
+            )
             if forwarded.status_code in (200, 204):
                 session.received = order
                 session.ids.update(s["id"] for s in statements)
                 session.terminated = "terminated" in order
-            return handler._reply(forwarded.status_code, forwarded.json() if forwarded.content else None)
+            return handler._reply(
+                forwarded.status_code, forwarded.json() if forwarded.content else None
+            )
         return handler._reply(404, {"message": "not served by the harness"})
 
     def _session(self, handler: Any) -> Session | None:
@@ -212,13 +271,22 @@ class Cmi5Harness:
             if (verb in MOVEON_VERBS) != (CMI5_MOVEON_CATEGORY in categories):
                 problems.append(f"{statement['id']}: moveOn category wrong on {verb}")
             if verb in MOVEON_VERBS and session.launch_data["launchMode"] != "Normal":
-                problems.append(f"{statement['id']}: {verb} in {session.launch_data['launchMode']} mode")
+                problems.append(
+                    f"{statement['id']}: {verb} in {session.launch_data['launchMode']} mode"
+                )
             if verb in ("passed", "failed") and "masteryScore" in session.launch_data:
                 scaled = statement["result"]["score"]["scaled"]
                 if (scaled >= session.launch_data["masteryScore"]) != (verb == "passed"):
                     problems.append(f"{statement['id']}: {verb} contradicts masteryScore")
-            if verb in ("completed", "passed", "failed", "terminated") and "duration" not in statement.get("result", {}):
+            if verb in (
+                "completed",
+                "passed",
+                "failed",
+                "terminated",
+            ) and "duration" not in statement.get("result", {}):
                 problems.append(f"{statement['id']}: {verb} lacks result.duration")
         elif CMI5_CATEGORY in categories:
-            problems.append(f"{statement['id']}: a cmi5 allowed statement carries the cmi5 category")
+            problems.append(
+                f"{statement['id']}: a cmi5 allowed statement carries the cmi5 category"
+            )
         return problems

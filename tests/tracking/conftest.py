@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from build_tools.build import build
-from build_tools.xapi.links import Learner, basic_auth, launch_link, learner_actor, provision
+from build_tools.xapi.links import Learner, launch_link, learner_actor, provision
 from build_tools.xapi.lrs_server import Credential, LocalLRS, write_credentials
 
 from ..conftest import ADMIN, REPO
@@ -56,8 +56,19 @@ def tracking_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+# A strict policy like the one the site's CSP meta tag sets; pages asked for with
+# ``?csp=strict`` get it as a header (the query is not secret; the fragment never arrives).
+STRICT_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+              "img-src 'self' data:; connect-src 'self' http://127.0.0.1:*")
+
+
 class _LoggingHandler(http.server.SimpleHTTPRequestHandler):
     log_lines: list[str]
+
+    def end_headers(self) -> None:
+        if "csp=strict" in self.path:
+            self.send_header("Content-Security-Policy", STRICT_CSP)
+        super().end_headers()
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         self.log_lines.append(format % args)
@@ -75,7 +86,8 @@ def web(tracking_site: Path) -> Iterator[Web]:
     """The tracking site on a free loopback port; ``log`` holds every request line."""
     handler = type("Handler", (_LoggingHandler,), {"log_lines": []})
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(tracking_site)))
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(tracking_site))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield Web(f"http://127.0.0.1:{server.server_address[1]}", handler.log_lines, tracking_site)
@@ -94,12 +106,22 @@ class Lrs:
 
     def link(self, web: Web, employee_id: str, page: str = "courses/tracking-fixture.html") -> str:
         learner = next(lr for lr in self.learners if lr.employee_id == employee_id)
-        return launch_link(web.url, self.url, learner_actor(learner, HOME), self.auth[employee_id],
-                           lea=learner.lea_code, page=page)
+        return launch_link(
+            web.url,
+            self.url,
+            learner_actor(learner, HOME),
+            self.auth[employee_id],
+            lea=learner.lea_code,
+            page=page,
+        )
 
     def statements(self, auth: tuple[str, str] | str = ADMIN) -> list[dict]:
         """Every statement the LRS returns to this login (all pages of the answer)."""
-        kwargs = {"auth": auth} if isinstance(auth, tuple) else {"headers": {**HEADERS, "Authorization": auth}}
+        kwargs = (
+            {"auth": auth}
+            if isinstance(auth, tuple)
+            else {"headers": {**HEADERS, "Authorization": auth}}
+        )
         headers = kwargs.pop("headers", HEADERS)
         found, url = [], self.url + "statements?limit=500"
         while url:
@@ -111,8 +133,24 @@ class Lrs:
 
 
 LEARNERS = [
-    Learner("100234", "Ada Test", "ada@example.org", "2520", "Jackson Public School District", "teacher", 2),
-    Learner("100777", "Ben Test", "ben@example.org", "4820", "Madison County School District", "clerk", 3),
+    Learner(
+        "100234",
+        "Ada Test",
+        "ada@example.org",
+        "2520",
+        "Jackson Public School District",
+        "teacher",
+        2,
+    ),
+    Learner(
+        "100777",
+        "Ben Test",
+        "ben@example.org",
+        "4820",
+        "Madison County School District",
+        "clerk",
+        3,
+    ),
 ]
 
 
@@ -120,8 +158,14 @@ LEARNERS = [
 def lrs(tmp_path: Path, web: Web) -> Iterator[Lrs]:
     """Ralph with an admin and two learners, CORS open to the tracking site's origin."""
     app_dir = tmp_path / "lrs"
-    write_credentials(app_dir, [Credential(*ADMIN, ("all",), {"objectType": "Agent",
-                                                                "mbox": "mailto:lrs-admin@example.org"})])
+    write_credentials(
+        app_dir,
+        [
+            Credential(
+                *ADMIN, ("all",), {"objectType": "Agent", "mbox": "mailto:lrs-admin@example.org"}
+            )
+        ],
+    )
     auth = provision(LEARNERS, app_dir, home_page=HOME)
     server = LocalLRS(app_dir, cors_origins=[web.url])
     with server:
@@ -129,30 +173,72 @@ def lrs(tmp_path: Path, web: Web) -> Iterator[Lrs]:
 
 
 def dispatch(page, name: str, detail: dict) -> None:
-    page.evaluate("([n, d]) => document.dispatchEvent(new CustomEvent(n, {detail: d}))", [name, detail])
+    page.evaluate(
+        "([n, d]) => document.dispatchEvent(new CustomEvent(n, {detail: d}))", [name, detail]
+    )
 
 
-def attempt_events(course: str = "security-awareness", module: str = "phishing", n: int = 3,
-                   passed: bool = True) -> list[tuple[str, dict]]:
+def attempt_events(
+    course: str = "security-awareness", module: str = "phishing", n: int = 3, passed: bool = True
+) -> list[tuple[str, dict]]:
     """The events the quiz runtime dispatches for one attempt of ``n`` questions."""
     attempt = str(uuid.uuid4())
     base = {"course": course, "module": module, "attempt": attempt}
-    events = [("isdp:attempt-started", {**base, "questions": [f"q{i}" for i in range(n)],
-                                        "masteryScore": 0.8, "startedAt": "2026-11-23T10:00:00Z"})]
+    events = [
+        (
+            "isdp:attempt-started",
+            {
+                **base,
+                "questions": [f"q{i}" for i in range(n)],
+                "masteryScore": 0.8,
+                "startedAt": "2026-11-23T10:00:00Z",
+            },
+        )
+    ]
     kinds = ["single", "multiple", "true-false"]
     for i in range(n):
         kind = kinds[i % 3]
-        choices = ([{"id": "true", "text": "True"}, {"id": "false", "text": "False"}] if kind == "true-false"
-                   else [{"id": "a", "text": "Report it"}, {"id": "b", "text": "Reply"}, {"id": "c", "text": "Delete"}])
-        correct = ["true"] if kind == "true-false" else (["a", "c"] if kind == "multiple" else ["a"])
+        choices = (
+            [{"id": "true", "text": "True"}, {"id": "false", "text": "False"}]
+            if kind == "true-false"
+            else [
+                {"id": "a", "text": "Report it"},
+                {"id": "b", "text": "Reply"},
+                {"id": "c", "text": "Delete"},
+            ]
+        )
+        correct = (
+            ["true"] if kind == "true-false" else (["a", "c"] if kind == "multiple" else ["a"])
+        )
         response = correct if passed or i else (["false"] if kind == "true-false" else ["b"])
-        events.append(("isdp:question-answered", {**base, "question": f"q{i}", "kind": kind,
-                                                   "prompt": f"Question {i}?", "choices": choices,
-                                                   "response": response, "correctResponse": correct,
-                                                   "correct": response == correct}))
+        events.append(
+            (
+                "isdp:question-answered",
+                {
+                    **base,
+                    "question": f"q{i}",
+                    "kind": kind,
+                    "prompt": f"Question {i}?",
+                    "choices": choices,
+                    "response": response,
+                    "correctResponse": correct,
+                    "correct": response == correct,
+                },
+            )
+        )
     raw = n if passed else n - 1
-    events.append(("isdp:module-completed", {**base, "score": {"raw": raw, "max": n, "scaled": raw / n},
-                                              "passed": passed, "masteryScore": 0.8, "durationMs": 61234}))
+    events.append(
+        (
+            "isdp:module-completed",
+            {
+                **base,
+                "score": {"raw": raw, "max": n, "scaled": raw / n},
+                "passed": passed,
+                "masteryScore": 0.8,
+                "durationMs": 61234,
+            },
+        )
+    )
     return events
 
 

@@ -25,15 +25,22 @@ def harness(lrs, web):
 
 def _launch(harness, lrs, web, **kwargs):
     actor = learner_actor(LEARNERS[0], HOME)
-    return harness.launch(web.url + "/courses/tracking-fixture.html", actor=actor, ralph_auth=lrs.auth["100234"],
-                          activity_id="https://lms.example.org/au/7781",
-                          publisher_id=P.module("security-awareness", "phishing"),
-                          course_id=P.course("security-awareness"), **kwargs)
+    return harness.launch(
+        web.url + "/courses/tracking-fixture.html",
+        actor=actor,
+        ralph_auth=lrs.auth["100234"],
+        activity_id="https://lms.example.org/au/7781",
+        publisher_id=P.module("security-awareness", "phishing"),
+        course_id=P.course("security-awareness"),
+        **kwargs,
+    )
 
 
 def _finished(page):
-    page.wait_for_function(f"() => window.isdpTracking.pending() === 0 && "
-                           f"document.querySelector('{STATUS}').textContent.startsWith('Your result is recorded')")
+    page.wait_for_function(
+        f"() => window.isdpTracking.idle() && "
+        f"document.querySelector('{STATUS}').textContent.startsWith('Your result is recorded')"
+    )
 
 
 def test_cmi5_statements_arrive_in_spec_order_and_validate(page, web, lrs, harness):
@@ -50,23 +57,39 @@ def test_cmi5_statements_arrive_in_spec_order_and_validate(page, web, lrs, harne
     _finished(page)
     assert harness.violations == []
     assert session.fetched == 1
-    assert session.received == ["launched", "initialized", "answered", "answered", "answered",
-                                "completed", "passed", "terminated"]
+    assert session.received == [
+        "launched",
+        "initialized",
+        "answered",
+        "answered",
+        "answered",
+        "completed",
+        "passed",
+        "terminated",
+    ]
     stored = [s for s in lrs.statements() if s["context"]["registration"] == session.registration]
     assert len(stored) == 8 and set(Counter(s["id"] for s in stored).values()) == {1}
     for statement in stored:
         ralph_valid(statement)
-        assert statement["context"]["extensions"][CMI5_EXTENSIONS["sessionid"]] == session.session_id
+        assert (
+            statement["context"]["extensions"][CMI5_EXTENSIONS["sessionid"]] == session.session_id
+        )
     passed = next(s for s in stored if s["verb"]["id"].endswith("/passed"))
     assert passed["context"]["extensions"][CMI5_EXTENSIONS["masteryscore"]] == 0.8
     grouping = {a["id"] for a in passed["context"]["contextActivities"]["grouping"]}
-    assert P.module("security-awareness", "phishing") in grouping, "the publisher id stays for reports"
-    assert passed["context"]["contextActivities"]["parent"][0]["id"] == P.course("security-awareness")
+    assert P.module("security-awareness", "phishing") in grouping, (
+        "the publisher id stays for reports"
+    )
+    assert passed["context"]["contextActivities"]["parent"][0]["id"] == P.course(
+        "security-awareness"
+    )
     assert page.locator("[data-isdp-return]").get_attribute("href") == harness.url + "/return"
     # after terminated the AU sends nothing more, even if the quiz goes on
     for name, detail in attempt_events(n=1):
         dispatch(page, name, detail)
-    assert page.evaluate("window.isdpTracking.pending()") == 0 and session.received[-1] == "terminated"
+    assert (
+        page.evaluate("window.isdpTracking.pending()") == 0 and session.received[-1] == "terminated"
+    )
 
 
 def test_the_lms_mastery_score_wins_over_the_quizs(page, web, lrs, harness):
@@ -96,7 +119,9 @@ def test_a_refused_fetch_says_so_and_sends_nothing(page, web, lrs, harness):
     url, session = _launch(harness, lrs, web)
     session.fetched = 1  # the token was already handed out (e.g. the launch URL was reused)
     page.goto(url)
-    page.wait_for_function(f"() => document.querySelector('{STATUS}').textContent.includes('did not hand over')")
+    page.wait_for_function(
+        f"() => document.querySelector('{STATUS}').textContent.includes('did not hand over')"
+    )
     for name, detail in attempt_events(n=1):
         dispatch(page, name, detail)
     assert session.received == ["launched"]

@@ -14,9 +14,11 @@ def _status(page) -> str:
 
 
 def _wait_acked(page, timeout=30_000) -> None:
-    page.wait_for_function("() => window.isdpTracking && window.isdpTracking.pending() === 0 "
-                           "&& document.querySelector('[data-isdp-tracking-status]').textContent.startsWith('Recorded')",
-                           timeout=timeout)
+    page.wait_for_function(
+        "() => window.isdpTracking && window.isdpTracking.idle() "
+        "&& document.querySelector('[data-isdp-tracking-status]').textContent.startsWith('Recorded')",
+        timeout=timeout,
+    )
 
 
 def test_a_module_through_a_launch_link_lands_once_and_validates(page, web, lrs):
@@ -30,18 +32,26 @@ def test_a_module_through_a_launch_link_lands_once_and_validates(page, web, lrs)
     stored = lrs.statements()
     counts = Counter(s["id"] for s in stored)
     assert len(stored) == 3 + 4 and set(counts.values()) == {1}
-    verbs = [s["verb"]["id"].rsplit("/", 1)[1] for s in sorted(stored, key=lambda s: s["timestamp"])]
-    assert Counter(verbs) == Counter(["initialized", "answered", "answered", "answered",
-                                      "completed", "passed", "terminated"])
+    verbs = [
+        s["verb"]["id"].rsplit("/", 1)[1] for s in sorted(stored, key=lambda s: s["timestamp"])
+    ]
+    assert Counter(verbs) == Counter(
+        ["initialized", "answered", "answered", "answered", "completed", "passed", "terminated"]
+    )
     attempt = events[0][1]["attempt"]
     for statement in stored:
         ralph_valid(statement)
         assert statement["context"]["registration"] == attempt
-        assert statement["actor"]["account"] == {"homePage": "https://www.mdek12.org", "name": "100234"}
+        assert statement["actor"]["account"] == {
+            "homePage": "https://www.mdek12.org",
+            "name": "100234",
+        }
         assert statement["authority"]["account"]["name"] == "100234"
     passed = next(s for s in stored if s["verb"]["id"].endswith("passed"))
     assert passed["result"]["score"]["scaled"] == 1.0 and passed["result"]["success"] is True
-    assert passed["context"]["extensions"] == {"https://www.mdek12.org/isdp/xapi/extensions/lea-code": "2520"}
+    assert passed["context"]["extensions"] == {
+        "https://www.mdek12.org/isdp/xapi/extensions/lea-code": "2520"
+    }
 
 
 def test_practice_mode_sends_nothing_and_says_so(page, web, lrs):
@@ -65,16 +75,82 @@ def test_a_learner_cannot_read_another_learners_statements(page, web, lrs):
     other = lrs.statements(lrs.auth["100777"])
     assert len(own) == 5 and other == []
     # and a learner's credential cannot read everything through a filter either
-    response = httpx.get(lrs.url + "statements", params={"agent": '{"account":{"homePage":"https://www.mdek12.org","name":"100234"}}'},
-                         headers={**HEADERS, "Authorization": lrs.auth["100777"]})
-    assert response.status_code in (200, 403) and (response.status_code == 403 or response.json()["statements"] == [])
+    response = httpx.get(
+        lrs.url + "statements",
+        params={"agent": '{"account":{"homePage":"https://www.mdek12.org","name":"100234"}}'},
+        headers={**HEADERS, "Authorization": lrs.auth["100777"]},
+    )
+    assert response.status_code in (200, 403) and (
+        response.status_code == 403 or response.json()["statements"] == []
+    )
 
 
 def test_the_credential_never_reaches_the_web_server(page, web, lrs):
     link = lrs.link(web, "100234")
     secret = lrs.auth["100234"].split()[1]
+    first = len(web.log)
     page.goto(link)
     page.reload()
+    page.goto(web.url + "/courses/index.html")
     assert page.evaluate("window.isdpTracking.mode") == "link", "the launch survives a reload"
-    assert web.log, "the server logged requests"
-    assert not [line for line in web.log if secret in line or "auth=" in line or "endpoint=" in line]
+    ours = web.log[first:]
+    assert any("tracking-fixture.html" in line for line in ours), "the server logged the page"
+    assert not [line for line in ours if secret in line or "auth=" in line or "endpoint=" in line]
+
+
+def test_passing_every_module_sends_the_courses_passed_once(page, web, lrs):
+    from build_tools.courses.model import load_course
+    from build_tools.xapi.profile import Profile
+
+    from ..conftest import REPO
+
+    course = load_course(REPO / "courses/security-awareness/course.yaml")
+    course_iri = Profile("https://www.mdek12.org/isdp/xapi").course(course.id)
+    page.goto(lrs.link(web, "100234"))
+
+    def course_passes():
+        return [s for s in lrs.statements()
+                if s["verb"]["id"].endswith("/passed") and s["object"]["id"] == course_iri]
+
+    for index, module in enumerate(course.modules):
+        for name, detail in attempt_events(module=module, n=1):
+            dispatch(page, name, detail)
+        _wait_acked(page)
+        if index < len(course.modules) - 1:
+            assert course_passes() == [], f"no course pass after {index + 1} module(s)"
+    passes = course_passes()
+    assert len(passes) == 1
+    ralph_valid(passes[0])
+    assert passes[0]["result"] == {"success": True, "completion": True}
+    assert "parent" not in passes[0]["context"]["contextActivities"]
+    # passing a module again does not pass the course a second time
+    for name, detail in attempt_events(module=course.modules[0], n=1):
+        dispatch(page, name, detail)
+    _wait_acked(page)
+    assert len(course_passes()) == 1
+
+
+def test_the_runtime_works_under_a_strict_content_security_policy(page, web, lrs):
+    """No inline script, no eval: under script-src 'self' the statements still land, and no
+    violation comes from tracking.js or from its requests."""
+    page.add_init_script("""window.cspViolations = [];
+        document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(
+            {source: e.sourceFile, blocked: e.blockedURI, directive: e.violatedDirective}));""")
+    response = page.goto(lrs.link(web, "100234", page="courses/tracking-fixture.html?csp=strict"))
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    for name, detail in attempt_events(n=2):
+        dispatch(page, name, detail)
+    _wait_acked(page)
+    assert len(lrs.statements()) == 2 + 4
+    violations = page.evaluate("window.cspViolations")
+    assert not [v for v in violations if "tracking.js" in (v["source"] or "")
+                or v["blocked"].startswith(lrs.url[:-6])], violations
+
+
+def test_a_damaged_link_says_so_and_records_nothing(page, web, lrs):
+    link = lrs.link(web, "100234").replace("actor=%7B", "actor=%7Bbroken")
+    page.goto(link)
+    status = page.locator("[data-isdp-tracking-status]").inner_text()
+    assert status.startswith("This training link is damaged")
+    assert "auth=" not in page.url, "even a damaged link leaves the address bar"
+    assert page.evaluate("window.isdpTracking.mode") == "practice"

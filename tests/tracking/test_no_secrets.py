@@ -22,8 +22,15 @@ def test_the_built_site_holds_no_credential(tmp_path):
             (src / entry.name).symlink_to(entry)
     # An administrator who ran `isdp learners links` inside the site folder.
     auth = provision(LEARNERS, src / ".isdp" / "lrs", home_page=HOME)
-    links = {lr.employee_id: launch_link("https://www.mdek12.org/isdp/", "https://lrs.mdek12.org/xAPI/",
-                                         learner_actor(lr, HOME), auth[lr.employee_id]) for lr in LEARNERS}
+    links = {
+        lr.employee_id: launch_link(
+            "https://www.mdek12.org/isdp/",
+            "https://lrs.mdek12.org/xAPI/",
+            learner_actor(lr, HOME),
+            auth[lr.employee_id],
+        )
+        for lr in LEARNERS
+    }
     write_links_csv(src / "links.csv", LEARNERS, links).replace(src / "links.csv")
     result = build(src, tmp_path / "html", status=None)
     assert result.ok, result.warnings
@@ -32,8 +39,11 @@ def test_the_built_site_holds_no_credential(tmp_path):
     for header in auth.values():
         token = header.split()[1]
         secrets += [token, base64.b64decode(token).decode().split(":", 1)[1]]
-    hashes = [line.split('"')[3] for line in (src / ".isdp/lrs/auth.json").read_text().splitlines()
-              if '"hash"' in line]
+    hashes = [
+        line.split('"')[3]
+        for line in (src / ".isdp/lrs/auth.json").read_text().splitlines()
+        if '"hash"' in line
+    ]
     files = [p for p in (tmp_path / "html").rglob("*") if p.is_file()]
     assert len(files) > 20
     for path in files:

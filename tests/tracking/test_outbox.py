@@ -15,8 +15,11 @@ STATUS = "[data-isdp-tracking-status]"
 
 
 def _settled(page, timeout=30_000):
-    page.wait_for_function("() => window.isdpTracking.pending() === 0 && "
-                           f"document.querySelector('{STATUS}').textContent.startsWith('Recorded')", timeout=timeout)
+    page.wait_for_function(
+        "() => window.isdpTracking.idle() && "
+        f"document.querySelector('{STATUS}').textContent.startsWith('Recorded')",
+        timeout=timeout,
+    )
 
 
 def test_an_outage_and_a_reload_lose_nothing_and_duplicate_nothing(page, web, lrs):
@@ -32,7 +35,9 @@ def test_an_outage_and_a_reload_lose_nothing_and_duplicate_nothing(page, web, lr
     lrs.server.stop()
     for name, detail in events[3:6]:
         dispatch(page, name, detail)
-    page.wait_for_function(f"() => document.querySelector('{STATUS}').textContent.includes('cannot be reached')")
+    page.wait_for_function(
+        f"() => document.querySelector('{STATUS}').textContent.includes('cannot be reached')"
+    )
     assert "3 answer(s) are kept" in page.locator(STATUS).inner_text()
     page.reload()  # the learner reloads during the outage: the launch and the outbox survive
     assert page.evaluate("window.isdpTracking.mode") == "link"
@@ -40,7 +45,9 @@ def test_an_outage_and_a_reload_lose_nothing_and_duplicate_nothing(page, web, lr
         dispatch(page, name, detail)
     queued = page.evaluate(QUEUED)
     assert len(queued) == 3 + 1 + 3  # 3 answers, the last answer, completed/passed/terminated
-    page.wait_for_function(f"() => document.querySelector('{STATUS}').textContent.includes('7 answer(s) are kept')")
+    page.wait_for_function(
+        f"() => document.querySelector('{STATUS}').textContent.includes('7 answer(s) are kept')"
+    )
 
     lrs.server.start()  # same app dir, same port
     _settled(page)
@@ -88,9 +95,16 @@ def test_server_errors_and_throttling_are_retried_until_acknowledged(page, web, 
         seen.append(status)
         if status is None:
             return route.continue_()
-        return route.fulfill(status=status, body="{}", headers={
-            "Access-Control-Allow-Origin": web.url, "Access-Control-Allow-Credentials": "true",
-            "Retry-After": "0", "Content-Type": "application/json"})
+        return route.fulfill(
+            status=status,
+            body="{}",
+            headers={
+                "Access-Control-Allow-Origin": web.url,
+                "Access-Control-Allow-Credentials": "true",
+                "Retry-After": "0",
+                "Content-Type": "application/json",
+            },
+        )
 
     page.route(lrs.url + "**", flaky)
     page.goto(lrs.link(web, "100234"))

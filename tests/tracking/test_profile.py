@@ -22,24 +22,67 @@ def _python_statements(events, *, cmi5=False, now=NOW):
     """The statements profile.py builds for an attempt's events."""
     out = []
     for name, d in events:
-        common = dict(actor=ACTOR, course=d["course"], cycle=xp.cycle_of(now), registration=d["attempt"],
-                      lea="2520", timestamp=now, cmi5=cmi5)
+        common = dict(
+            actor=ACTOR,
+            course=d["course"],
+            cycle=xp.cycle_of(now),
+            registration=d["attempt"],
+            lea="2520",
+            timestamp=now,
+            cmi5=cmi5,
+        )
         module = xp.activity(P.module(d["course"], d["module"]), "module")
         if name == "isdp:attempt-started":
             out.append(xp.statement(P, verb="initialized", obj=module, **common))
         elif name == "isdp:question-answered":
-            obj = xp.interaction(P, course=d["course"], question=d["question"], kind=d["kind"], prompt=d["prompt"],
-                                 choices=d["choices"], correct_response=d["correctResponse"])
-            out.append(xp.statement(P, verb="answered", obj=obj, **common,
-                                    result=xp.answered_result(obj, d["choices"], d["response"], d["correct"])))
+            obj = xp.interaction(
+                P,
+                course=d["course"],
+                question=d["question"],
+                kind=d["kind"],
+                prompt=d["prompt"],
+                choices=d["choices"],
+                correct_response=d["correctResponse"],
+            )
+            out.append(
+                xp.statement(
+                    P,
+                    verb="answered",
+                    obj=obj,
+                    **common,
+                    result=xp.answered_result(obj, d["choices"], d["response"], d["correct"]),
+                )
+            )
         else:
-            out.append(xp.statement(P, verb="completed", obj=module, **common,
-                                    result=xp.completed_result(d["durationMs"])))
-            out.append(xp.statement(P, verb="passed" if d["passed"] else "failed", obj=module, **common,
-                                    result=xp.verdict_result(d["score"]["raw"], d["score"]["max"], d["passed"],
-                                                             d["durationMs"])))
-            out.append(xp.statement(P, verb="terminated", obj=module, **common,
-                                    result={"duration": xp.duration(d["durationMs"])}))
+            out.append(
+                xp.statement(
+                    P,
+                    verb="completed",
+                    obj=module,
+                    **common,
+                    result=xp.completed_result(d["durationMs"]),
+                )
+            )
+            out.append(
+                xp.statement(
+                    P,
+                    verb="passed" if d["passed"] else "failed",
+                    obj=module,
+                    **common,
+                    result=xp.verdict_result(
+                        d["score"]["raw"], d["score"]["max"], d["passed"], d["durationMs"]
+                    ),
+                )
+            )
+            out.append(
+                xp.statement(
+                    P,
+                    verb="terminated",
+                    obj=module,
+                    **common,
+                    result={"duration": xp.duration(d["durationMs"])},
+                )
+            )
     return out
 
 
@@ -48,7 +91,10 @@ def _python_statements(events, *, cmi5=False, now=NOW):
 def test_python_statements_validate_under_ralph(passed, cmi5):
     statements = _python_statements(attempt_events(n=4, passed=passed), cmi5=cmi5)
     assert [s["verb"]["display"]["en-US"] for s in statements][-3:] == [
-        "completed", "passed" if passed else "failed", "terminated"]
+        "completed",
+        "passed" if passed else "failed",
+        "terminated",
+    ]
     for statement in statements:
         ralph_valid(statement)
         categories = [c["id"] for c in statement["context"]["contextActivities"]["category"]]
@@ -59,34 +105,73 @@ def test_python_statements_validate_under_ralph(passed, cmi5):
 
 def test_interactions_follow_the_cmi_patterns():
     events = dict((d.get("kind"), d) for _, d in attempt_events(n=3) if "kind" in d)
-    multiple = xp.interaction(P, course="ferpa", question="q1", kind="multiple", prompt="Which?",
-                              choices=events["multiple"]["choices"], correct_response=["a", "c"])
+    multiple = xp.interaction(
+        P,
+        course="ferpa",
+        question="q1",
+        kind="multiple",
+        prompt="Which?",
+        choices=events["multiple"]["choices"],
+        correct_response=["a", "c"],
+    )
     assert multiple["id"] == "https://www.mdek12.org/isdp/xapi/courses/ferpa/questions/q1"
     assert multiple["definition"]["interactionType"] == "choice"
     assert multiple["definition"]["correctResponsesPattern"] == ["a[,]c"]
     assert [c["id"] for c in multiple["definition"]["choices"]] == ["a", "b", "c"]
     assert xp.answered_result(multiple, events["multiple"]["choices"], ["c", "a"], False) == {
-        "response": "c[,]a", "success": False}
-    tf = xp.interaction(P, course="ferpa", question="q2", kind="true-false", prompt="True?",
-                        choices=[{"id": "t", "text": "True"}, {"id": "f", "text": "False"}], correct_response=["f"])
+        "response": "c[,]a",
+        "success": False,
+    }
+    tf = xp.interaction(
+        P,
+        course="ferpa",
+        question="q2",
+        kind="true-false",
+        prompt="True?",
+        choices=[{"id": "t", "text": "True"}, {"id": "f", "text": "False"}],
+        correct_response=["f"],
+    )
     assert tf["definition"]["interactionType"] == "true-false"
-    assert tf["definition"]["correctResponsesPattern"] == ["false"] and "choices" not in tf["definition"]
-    odd = xp.interaction(P, course="ferpa", question="q3", kind="true-false", prompt="?",
-                         choices=[{"id": "y", "text": "Yes"}, {"id": "n", "text": "No"}], correct_response=["y"])
-    assert odd["definition"]["interactionType"] == "choice", "unreadable true/false falls back to choice"
+    assert (
+        tf["definition"]["correctResponsesPattern"] == ["false"]
+        and "choices" not in tf["definition"]
+    )
+    odd = xp.interaction(
+        P,
+        course="ferpa",
+        question="q3",
+        kind="true-false",
+        prompt="?",
+        choices=[{"id": "y", "text": "Yes"}, {"id": "n", "text": "No"}],
+        correct_response=["y"],
+    )
+    assert odd["definition"]["interactionType"] == "choice", (
+        "unreadable true/false falls back to choice"
+    )
 
 
 def test_duration_and_cycle():
     assert xp.duration(61234) == "PT61.23S" and xp.duration(60000) == "PT60S"
-    assert xp.cycle_of(dt.date(2027, 6, 30)) == "2026-2027" and xp.cycle_of(dt.date(2027, 7, 1)) == "2027-2028"
+    assert (
+        xp.cycle_of(dt.date(2027, 6, 30)) == "2026-2027"
+        and xp.cycle_of(dt.date(2027, 7, 1)) == "2027-2028"
+    )
 
 
 def test_browser_statements_equal_the_python_ones_and_validate(page, web):
     """tracking.js builds from the profile data the build wrote into the page; the result must
     be exactly what profile.py builds, field for field (ids and timestamps aside)."""
     page.route("https://lrs.invalid/**", lambda route: route.abort())
-    page.goto(launch_link(web.url, "https://lrs.invalid/xAPI/", ACTOR, basic_auth("u", "p"), lea="2520",
-                          page="courses/tracking-fixture.html"))
+    page.goto(
+        launch_link(
+            web.url,
+            "https://lrs.invalid/xAPI/",
+            ACTOR,
+            basic_auth("u", "p"),
+            lea="2520",
+            page="courses/tracking-fixture.html",
+        )
+    )
     events = attempt_events(n=6, passed=False)
     for name, detail in events:
         dispatch(page, name, detail)
