@@ -59,7 +59,7 @@ CREATE TABLE IF NOT EXISTS statement_json (
 CREATE INDEX IF NOT EXISTS statements_verb_time ON statements (verb, timestamp);
 CREATE INDEX IF NOT EXISTS statements_learner ON statements (learner, course);
 CREATE INDEX IF NOT EXISTS statements_passed ON statements (course, timestamp, learner, actor, authority)
-    WHERE verb = '{PASSED}' AND voided = 0;
+    WHERE verb = '{PASSED}' AND voided = 0 AND object = course;
 CREATE INDEX IF NOT EXISTS statements_answered ON statements (course, object, timestamp, success)
     WHERE verb = '{ANSWERED}' AND voided = 0;
 CREATE TABLE IF NOT EXISTS invalid_statements (
@@ -78,7 +78,9 @@ CREATE TABLE IF NOT EXISTS sync_state (
     updated TEXT NOT NULL
 );
 """
-PASSED_WHERE = f"verb = '{PASSED}' AND voided = 0"
+# Only a `passed` whose object IS the course counts: module passes name the course as
+# their parent, and one passed module must not pass the whole course.
+PASSED_WHERE = f"verb = '{PASSED}' AND voided = 0 AND object = course"
 ANSWERED_WHERE = f"verb = '{ANSWERED}' AND voided = 0"
 
 

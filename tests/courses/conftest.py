@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -88,8 +87,8 @@ description: Home page of the small test site that holds only the demo course.
 def course_site(make_site):
     """``course_site({"first.md": text})`` -> source dir of a small site with one course.
 
-    The site has a minimal home page; every duty of the traceability map points at it, so the
-    build's only subject is the demo course.
+    The site has a minimal home page (which serves make_site's one-duty traceability map), so
+    the build's only subject is the demo course.
     """
 
     def _make(modules: dict[str, str], course_yaml: str = COURSE_YAML) -> Path:
@@ -100,12 +99,6 @@ def course_site(make_site):
             "courses/demo/course.yaml": course_yaml,
         }
         pages.update({f"courses/demo/{name}": text for name, text in modules.items()})
-        src = make_site(pages)
-        duties = yaml.safe_load((REPO / "content/data/duties.yaml").read_text(encoding="utf-8"))
-        (src / "content/data/traceability.yaml").write_text(
-            "".join(f"{duty['id']}: {{pages: [content/index]}}\n" for duty in duties["duties"]),
-            encoding="utf-8",
-        )
-        return src
+        return make_site(pages)
 
     return _make

@@ -209,3 +209,23 @@ def test_other_cycle_is_separate(conn, scenario):
     rows = {r.employee.employee_id: r for r in result.rows}
     assert compliant_ids(result) == []
     assert rows["E4"].courses["security-awareness"].passed_on == "2027-07-01T00:00:00.000000Z"
+
+
+def test_a_passed_module_does_not_pass_the_course(conn, tmp_path):
+    """Module-level `passed` statements carry the course as parent; only the course counts."""
+    import build_tools.xapi.profile as xp
+
+    from .conftest import PROFILE, actor, at
+
+    module_pass = xp.statement(
+        PROFILE, actor=actor("E1"), verb="passed",
+        obj=xp.activity(PROFILE.module("ferpa", "rights"), "module", "Rights"),
+        course="ferpa", cycle="2026-2027", registration="3c1c1f3e-9a55-4a3a-8a51-5f1f3a1d2b10",
+        result={"success": True, "score": xp.score(6, 6)}, timestamp=at("2026-09-01T10:00:00"))
+    put(conn, as_stored(module_pass))
+    roster = load_roster(write_roster(tmp_path / "only.csv", [ROSTER[0]]))
+    row = report(conn, roster).rows[0]
+    assert not row.compliant and "ferpa" in row.missing
+    put(conn, as_stored(make("E1", "passed", "ferpa", "2026-09-02T10:00:00")))
+    row = report(conn, roster).rows[0]
+    assert row.courses["ferpa"].passed_on.startswith("2026-09-02T10:00")
