@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import signal
 import subprocess
 import sys
@@ -16,7 +17,30 @@ SRC_OPTION = click.option(
     show_default=True, help="Site source directory (holds conf.py and site.yaml).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """Imports a command group's module only when that group is used, so `isdp build` and
+    `isdp lrs sync` do not pay for loading every component."""
+
+    LAZY = {
+        "courses": "build_tools.courses.cli:courses",
+        "policies": "build_tools.policies.cli:policies",
+        "report": "build_tools.reports.cli:report",
+        "lrs": "build_tools.xapi.cli:lrs",  # lrs serve, lrs sync
+        "learners": "build_tools.xapi.cli:learners",
+        "cmi5": "build_tools.xapi.cli:cmi5",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.LAZY])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.LAZY:
+            module, attribute = self.LAZY[name].split(":")
+            return getattr(importlib.import_module(module), attribute)  # type: ignore[no-any-return]
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="isdp")
 def main() -> None:
     """Build, check and preview the MDE Information Security and Data Privacy site."""
@@ -101,25 +125,3 @@ def _fail(lines: list[str], what: str = "error") -> None:
         click.echo(line, err=True)
     click.echo(f"isdp: {what}: {len(lines)} problem(s)", err=True)
     raise SystemExit(1)
-
-
-from .policies.cli import policies as _policies  # noqa: E402  (isdp policies ...)
-main.add_command(_policies)
-from .reports.cli import report as _report  # noqa: E402
-
-main.add_command(_report)
-from .xapi.cli import COMMANDS as XAPI_COMMANDS  # noqa: E402  (isdp lrs / learners / cmi5)
-
-for _command in XAPI_COMMANDS:
-    main.add_command(_command)
-
-
-from .courses.cli import courses  # noqa: E402  (each component registers its own group)
-
-main.add_command(courses)
-from .reports.cli import report as _report  # noqa: E402
-from .reports.cli import sync_command as _sync  # noqa: E402
-from .xapi.cli import lrs as _lrs  # noqa: E402
-
-main.add_command(_report)
-_lrs.add_command(_sync)  # isdp lrs sync

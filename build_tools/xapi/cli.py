@@ -213,4 +213,6 @@ def cmi5_package(src: Path, course: str, out: Path) -> None:
     )
 
 
-COMMANDS = [lrs, learners, cmi5]
+from ..reports.cli import sync_command  # noqa: E402  (the LRS client lives with the reports)
+
+lrs.add_command(sync_command)  # isdp lrs sync
