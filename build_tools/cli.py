@@ -80,5 +80,5 @@ def _fail(lines: list[str], what: str = "error") -> None:
     raise SystemExit(1)
 
 
-from .policies.cli import policies as _policies  # noqa: E402  (isdp policies ...)
+from .policies.cli import policies as _policies  # noqa: E402, I001  (isdp policies)
 main.add_command(_policies)

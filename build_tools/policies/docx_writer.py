@@ -33,7 +33,13 @@ def _add_runs(paragraph: Paragraph, inline: Token) -> None:
         elif child.type == "em_close":
             italic = False
         elif child.type in ("text", "code_inline", "softbreak", "hardbreak"):
-            text = " " if child.type == "softbreak" else "\n" if child.type == "hardbreak" else child.content
+            text = (
+                " "
+                if child.type == "softbreak"
+                else "\n"
+                if child.type == "hardbreak"
+                else child.content
+            )
             run = paragraph.add_run(text)
             run.bold, run.italic = bold or None, italic or None
             if child.type == "code_inline":
@@ -103,13 +109,17 @@ def write(markdown: str, path: Path, *, title: str, author: str) -> None:
             if lists and first_in_item:
                 kind, num_id = lists[-1]
                 depth = min(len(lists), 3)
-                style = ("List Bullet" if kind == "bullet" else "List Number") + (f" {depth}" if depth > 1 else "")
+                style = ("List Bullet" if kind == "bullet" else "List Number") + (
+                    f" {depth}" if depth > 1 else ""
+                )
                 paragraph = doc.add_paragraph(style=style)
                 if num_id is not None:
                     _set_num(paragraph, num_id, depth - 1)
                 first_in_item = False
             elif lists:
-                paragraph = doc.add_paragraph(style="List Continue" + (f" {min(len(lists), 3)}" if len(lists) > 1 else ""))
+                paragraph = doc.add_paragraph(
+                    style="List Continue" + (f" {min(len(lists), 3)}" if len(lists) > 1 else "")
+                )
             else:
                 paragraph = doc.add_paragraph()
             _add_runs(paragraph, inline)
@@ -117,7 +127,11 @@ def write(markdown: str, path: Path, *, title: str, author: str) -> None:
             table_rows = []
         elif token.type == "tr_open" and table_rows is not None:
             table_rows.append([])
-        elif token.type == "inline" and table_rows is not None and tokens[index - 1].type in ("th_open", "td_open"):
+        elif (
+            token.type == "inline"
+            and table_rows is not None
+            and tokens[index - 1].type in ("th_open", "td_open")
+        ):
             table_rows[-1].append(token)
         elif token.type == "table_close" and table_rows is not None:
             _add_table(doc, table_rows)

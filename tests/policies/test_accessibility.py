@@ -9,9 +9,13 @@ import pytest
 from .conftest import REPO
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["content/policies/index.html", "content/policies/crosswalk.html",
-         "content/policies/incident-response.html", "content/policies/data-classification.html",
-         "content/editor-guide/policies.html"]
+PAGES = [
+    "content/policies/index.html",
+    "content/policies/crosswalk.html",
+    "content/policies/incident-response.html",
+    "content/policies/data-classification.html",
+    "content/editor-guide/policies.html",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -38,5 +42,7 @@ def test_placeholders_are_marked_without_colour(page, site_server: str):
     }""")
     assert style["text"].startswith("[") and style["text"].endswith("]")
     assert style["border"] == "dashed" and style["width"] != "0px"
-    underline = page.evaluate("""() => getComputedStyle(document.querySelector('a.isdp-param')).textDecorationStyle""")
+    underline = page.evaluate(
+        """() => getComputedStyle(document.querySelector('a.isdp-param')).textDecorationStyle"""
+    )
     assert underline == "dotted"
