@@ -178,13 +178,12 @@ def validation_context(srcdir: Path) -> dict[str, Any]:
 
 
 def load_all(srcdir: Path) -> list[Template]:
-    """Every template, validated (front matter and body); raises all errors at once."""
-    errors = check(srcdir)
+    """Every template, validated (front matter and body), in the rule's order; raises all
+    errors at once."""
+    errors, found = _scan(Path(srcdir))
     if errors:
         raise ContentErrors(errors)
-    context = validation_context(srcdir)
     order = list(frameworks.REQUIRED_POLICIES)
-    found = [read(path, context) for path in template_paths(srcdir)]
     return sorted(found, key=lambda t: order.index(t.id) if t.id in order else len(order))
 
 
@@ -285,14 +284,19 @@ def _body_errors(
 
 def check(srcdir: Path) -> list[ContentError]:
     """All template errors: schema, ids, variables, outline, and the 22 required policies."""
-    srcdir = Path(srcdir)
+    return _scan(Path(srcdir))[0]
+
+
+def _scan(srcdir: Path) -> tuple[list[ContentError], list[Template]]:
+    """Read and check every template once: (errors, the templates that could be read)."""
     try:
         context = validation_context(srcdir)
     except ContentError as exc:
-        return [exc]
+        return [exc], []
     except ContentErrors as exc:
-        return exc.errors
+        return exc.errors, []
     errors: list[ContentError] = []
+    found: list[Template] = []
     seen: dict[str, Path] = {}
     for path in template_paths(srcdir):
         seen[path.name.removesuffix(SUFFIX)] = path
@@ -304,18 +308,21 @@ def check(srcdir: Path) -> list[ContentError]:
         except ContentErrors as exc:
             errors.extend(exc.errors)
             continue
+        found.append(template)
         required = frameworks.REQUIRED_POLICIES.get(template.id)
         if required is None:
             errors.append(
                 ContentError(
                     path,
-                    2,
+                    template.located.line(("id",)),
                     f"'{template.id}' is not one of the 22 policies the "
                     "proposed rule names (build_tools/policies/frameworks.py)",
                 )
             )
         elif template.meta.title != required:
-            errors.append(ContentError(path, 3, f"title must be the rule's name: '{required}'"))
+            errors.append(
+                template.located.error(("title",), f"title must be the rule's name: '{required}'")
+            )
         errors.extend(_body_errors(template, context["parameters"]))
     for policy_id in frameworks.REQUIRED_POLICIES:
         if policy_id not in seen:
@@ -327,7 +334,7 @@ def check(srcdir: Path) -> list[ContentError]:
                     f"'{frameworks.REQUIRED_POLICIES[policy_id]}'",
                 )
             )
-    return errors
+    return errors, found
 
 
 def render(template: Template, context: dict[str, Any]) -> str:
