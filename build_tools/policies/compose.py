@@ -84,7 +84,7 @@ def metadata_table(
     ]
     if m.privacy_framework:
         rows.append(("NIST Privacy Framework", ", ".join(m.privacy_framework)))
-    lines = ["| About this policy | |", "| --- | --- |"]
+    lines = ["| About this policy | Details |", "| --- | --- |"]
     lines += [f"| {key} | {_cell(value)} |" for key, value in rows]
     return "\n".join(lines)
 

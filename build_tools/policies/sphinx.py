@@ -232,6 +232,7 @@ class PolicySchema(_PolicyDirective):
 def check(srcdir: Path, docnames: set[str]) -> list[ContentError]:
     """Template errors plus: every template has its page under content/policies/."""
     errors = templates.check(srcdir)
+    errors.extend(_notice_agrees_with_site(srcdir))
     for path in templates.template_paths(srcdir):
         policy_id = path.name.removesuffix(templates.SUFFIX)
         if f"{PAGES_DIR}/{policy_id}" not in docnames:
@@ -244,6 +245,28 @@ def check(srcdir: Path, docnames: set[str]) -> list[ContentError]:
                 )
             )
     return errors
+
+
+def _notice_agrees_with_site(srcdir: Path) -> list[ContentError]:
+    """The 24-hour floor of the policies and the notice period the site states must agree."""
+    from ..settings import load_settings
+
+    try:
+        registry, located = parameters.load(srcdir)
+        hours = load_settings(srcdir).incident.notify_within_hours
+    except (ContentError, ContentErrors):
+        return []  # reported by their own checks
+    floor = registry.get("mde_notice_hours")
+    if floor is None or floor.floor == hours:
+        return []
+    return [
+        located.error(
+            ("parameters", "mde_notice_hours", "floor"),
+            f"the MDE notice floor ({floor.floor} hours) differs from "
+            f"site.yaml incident.notify_within_hours ({hours}); Rule 55.1 "
+            "section 7 sets one period",
+        )
+    ]
 
 
 def _check_build(app: Sphinx, env: BuildEnvironment) -> None:

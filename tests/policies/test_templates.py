@@ -190,3 +190,14 @@ def test_isdp_check_reports_template_errors(policy_src: Path):
     assert result.exit_code == 1
     assert "incident-response.md.j2:8: front matter:" in result.output
     assert "ZZ.TOP" in result.output
+
+
+def test_notice_floor_must_agree_with_site_yaml(policy_src: Path):
+    from build_tools.policies.sphinx import check
+
+    path = policy_src / "templates/policies/parameters.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("floor: 24", text.index("mde_notice_hours"))
+    path.write_text(text[:start] + "floor: 12" + text[start + len("floor: 24") :], encoding="utf-8")
+    errors = [str(e) for e in check(policy_src, set())]
+    assert any("differs from site.yaml incident.notify_within_hours (24)" in e for e in errors)
