@@ -8,6 +8,7 @@ markdown-it's tokens covers everything a pack contains.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocumentType
@@ -33,7 +34,13 @@ def _add_runs(paragraph: Paragraph, inline: Token) -> None:
         elif child.type == "em_close":
             italic = False
         elif child.type in ("text", "code_inline", "softbreak", "hardbreak"):
-            text = " " if child.type == "softbreak" else "\n" if child.type == "hardbreak" else child.content
+            text = (
+                " "
+                if child.type == "softbreak"
+                else "\n"
+                if child.type == "hardbreak"
+                else child.content
+            )
             run = paragraph.add_run(text)
             run.bold, run.italic = bold or None, italic or None
             if child.type == "code_inline":
@@ -63,12 +70,12 @@ def _repeat_header(row) -> None:
     tr_pr.append(header)
 
 
-def _add_table(doc: DocumentType, rows: list[list[Token]]) -> None:
+def _add_table(doc: DocumentType, rows: list[list[Token]], grid: Any) -> None:
     table = doc.add_table(rows=len(rows), cols=max(len(r) for r in rows))
-    table.style = "Table Grid"
-    for r, cells in enumerate(rows):
-        for c, inline in enumerate(cells):
-            paragraph = table.cell(r, c).paragraphs[0]
+    table.style = grid
+    for r, (row, cells) in enumerate(zip(table.rows, rows, strict=True)):
+        for cell, inline in zip(row.cells, cells, strict=False):
+            paragraph = cell.paragraphs[0]
             _add_runs(paragraph, inline)
             if r == 0:
                 for run in paragraph.runs:
@@ -81,6 +88,14 @@ def write(markdown: str, path: Path, *, title: str, author: str) -> None:
     doc.core_properties.title = title
     doc.core_properties.author = author
     doc.styles["Normal"].font.size = Pt(11)
+    # python-docx looks a style name up by XPath on every use: resolve each name once.
+    styles: dict[str, Any] = {}
+
+    def style(name: str) -> Any:
+        if name not in styles:
+            styles[name] = doc.styles[name]
+        return styles[name]
+
     tokens = MARKDOWN.parse(markdown)
     lists: list[tuple[str, int | None]] = []  # (kind, numbering id) of the open lists
     table_rows: list[list[Token]] | None = None
@@ -103,13 +118,19 @@ def write(markdown: str, path: Path, *, title: str, author: str) -> None:
             if lists and first_in_item:
                 kind, num_id = lists[-1]
                 depth = min(len(lists), 3)
-                style = ("List Bullet" if kind == "bullet" else "List Number") + (f" {depth}" if depth > 1 else "")
-                paragraph = doc.add_paragraph(style=style)
+                name = ("List Bullet" if kind == "bullet" else "List Number") + (
+                    f" {depth}" if depth > 1 else ""
+                )
+                paragraph = doc.add_paragraph(style=style(name))
                 if num_id is not None:
                     _set_num(paragraph, num_id, depth - 1)
                 first_in_item = False
             elif lists:
-                paragraph = doc.add_paragraph(style="List Continue" + (f" {min(len(lists), 3)}" if len(lists) > 1 else ""))
+                paragraph = doc.add_paragraph(
+                    style=style(
+                        "List Continue" + (f" {min(len(lists), 3)}" if len(lists) > 1 else "")
+                    )
+                )
             else:
                 paragraph = doc.add_paragraph()
             _add_runs(paragraph, inline)
@@ -117,9 +138,13 @@ def write(markdown: str, path: Path, *, title: str, author: str) -> None:
             table_rows = []
         elif token.type == "tr_open" and table_rows is not None:
             table_rows.append([])
-        elif token.type == "inline" and table_rows is not None and tokens[index - 1].type in ("th_open", "td_open"):
+        elif (
+            token.type == "inline"
+            and table_rows is not None
+            and tokens[index - 1].type in ("th_open", "td_open")
+        ):
             table_rows[-1].append(token)
         elif token.type == "table_close" and table_rows is not None:
-            _add_table(doc, table_rows)
+            _add_table(doc, table_rows, style("Table Grid"))
             table_rows = None
     doc.save(str(path))

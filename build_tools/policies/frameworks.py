@@ -45,7 +45,9 @@ CSF_FUNCTIONS: dict[str, dict[str, str]] = {
         "RC.CO": "Incident Recovery Communication",
     },
 }
-CSF_CATEGORIES: dict[str, str] = {cid: name for cats in CSF_FUNCTIONS.values() for cid, name in cats.items()}
+CSF_CATEGORIES: dict[str, str] = {
+    cid: name for cats in CSF_FUNCTIONS.values() for cid, name in cats.items()
+}
 CSF_FUNCTION_OF: dict[str, str] = {cid: fn for fn, cats in CSF_FUNCTIONS.items() for cid in cats}
 
 # NIST SP 800-171 Rev. 3: family id -> name
@@ -104,10 +106,11 @@ PRIVACY_FUNCTIONS: dict[str, str] = {
 REQUIRED_POLICIES: dict[str, str] = {
     "access-account-password": "Access, Account Management, and Password Policy",
     "annual-state-of-security-report": "Annual State of Security, Privacy and Data Governance "
-                                       "Report for the State Superintendent of Public Education",
+    "Report for the State Superintendent of Public Education",
     "best-practices-guidelines": "Best Practices Guidelines",
     "data-classification": "Data Classification Framework",
-    "data-collection-quality-matching": "Data Collection, Quality and Matching Standards and Procedures",
+    "data-collection-quality-matching": "Data Collection, Quality and Matching Standards "
+    "and Procedures",
     "data-destruction": "Data Destruction Policy",
     "data-dictionary-standards": "Data Dictionary and Standards",
     "data-sharing-public-request": "Data Sharing and Public Request Procedure",
@@ -116,7 +119,8 @@ REQUIRED_POLICIES: dict[str, str] = {
     "incident-response": "Incident Response Policy",
     "it-security": "Information Technology Security Policy",
     "security-privacy-notification": "LEA Security and Privacy Notification Procedures",
-    "annual-training": "Mandatory Annual Training Program, including Security Awareness and FERPA Training",
+    "annual-training": "Mandatory Annual Training Program, including Security Awareness "
+    "and FERPA Training",
     "acceptable-use": "Safe, Appropriate, and Acceptable Use Policy",
     "security-privacy-processes": "Security and Privacy Processes and Procedures",
     "violation-reporting": "Security and Privacy Violation Reporting Procedure",

@@ -23,7 +23,9 @@ nav { margin-bottom: 1rem; }
 
 def page(markdown: str, *, title: str, lang: str = "en", back: str | None = None) -> str:
     nav = f'<nav><a href="{escape(back)}">All policies of this pack</a></nav>\n' if back else ""
-    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
-            f"{nav}<main>\n{MARKDOWN.render(markdown)}</main>\n</body>\n</html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        f"{nav}<main>\n{MARKDOWN.render(markdown)}</main>\n</body>\n</html>\n"
+    )

@@ -15,7 +15,8 @@ from pathlib import Path
 from .. import traceability
 from ..errors import ContentError
 from ..settings import load_settings
-from . import compose, district as district_file, docx_writer, html_writer, parameters, templates
+from . import compose, docx_writer, html_writer, parameters, templates
+from . import district as district_file
 
 FORMATS = ("md", "html", "docx")
 MANIFEST = "pack.json"
@@ -25,16 +26,22 @@ def parse_formats(text: str) -> list[str]:
     formats = [f.strip().lower() for f in text.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise ContentError("--format", None, f"unknown format(s) {', '.join(unknown) or '(none)'}; "
-                                             f"choose from {', '.join(FORMATS)}")
+        raise ContentError(
+            "--format",
+            None,
+            f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}",
+        )
     return list(dict.fromkeys(formats))
 
 
 def _check_target(out: Path) -> None:
     """Replace a previous pack, or fill an empty/new folder; never delete anything else."""
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MANIFEST).exists())):
-        raise ContentError(out, None, "exists and is not a policy pack made by isdp; "
-                                      "choose a new or empty folder")
+    if out.exists() and (
+        not out.is_dir() or (any(out.iterdir()) and not (out / MANIFEST).exists())
+    ):
+        raise ContentError(
+            out, None, "exists and is not a policy pack made by isdp; choose a new or empty folder"
+        )
 
 
 def render(srcdir: Path, district_path: Path, out: Path, formats: list[str]) -> dict:
@@ -48,18 +55,22 @@ def render(srcdir: Path, district_path: Path, out: Path, formats: list[str]) -> 
     _check_target(out)
     d = data.district
     names = district_file.context(d, values)
+    tech, security = d.technology_coordinator, d.security_contact
     contacts = {
         "Superintendent": f"{d.superintendent.name}, {d.superintendent.email}",
-        "Technology coordinator": f"{d.technology_coordinator.name}, {d.technology_coordinator.email}",
-        "Security contact": f"{d.security_contact.name}, {d.security_contact.email}, {d.security_contact.phone}",
+        "Technology coordinator": f"{tech.name}, {tech.email}",
+        "Security contact": f"{security.name}, {security.email}, {security.phone}",
         "MDE Information Security Officer": str(settings.incident.notify_email),
     }
     stems = {t.id: f"{number:02d}-{t.id}" for number, t in enumerate(found, start=1)}
-    documents = {t.id: compose.pack_document(t, registry, duties, names, values, settings) for t in found}
+    documents = {
+        t.id: compose.pack_document(t, registry, duties, names, values, settings) for t in found
+    }
 
     def cover(suffix: str | None) -> str:
         link: Callable[[templates.Template], str | None] = (
-            (lambda t: f"{stems[t.id]}.{suffix}") if suffix else (lambda t: None))
+            (lambda t: f"{stems[t.id]}.{suffix}") if suffix else (lambda t: None)
+        )
         return compose.cover_document(found, registry, names, values, contacts, link)
 
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -68,16 +79,35 @@ def render(srcdir: Path, district_path: Path, out: Path, formats: list[str]) -> 
         for fmt in formats:
             folder = work / fmt
             folder.mkdir()
-            _write(fmt, folder, "00-cover", cover(None if fmt == "docx" else fmt),
-                   f"{d.name}: security and privacy policies", d.name, back=None)
+            _write(
+                fmt,
+                folder,
+                "00-cover",
+                cover(None if fmt == "docx" else fmt),
+                f"{d.name}: security and privacy policies",
+                d.name,
+                back=None,
+            )
             for t in found:
-                _write(fmt, folder, stems[t.id], documents[t.id], f"{d.name}: {t.meta.title}", d.name,
-                       back="00-cover.html")
+                _write(
+                    fmt,
+                    folder,
+                    stems[t.id],
+                    documents[t.id],
+                    f"{d.name}: {t.meta.title}",
+                    d.name,
+                    back="00-cover.html",
+                )
         manifest = {
-            "district": d.name, "code": d.code, "board_adoption_date": d.board_adoption_date.isoformat(),
-            "next_review": names["next_review"], "formats": formats,
+            "district": d.name,
+            "code": d.code,
+            "board_adoption_date": d.board_adoption_date.isoformat(),
+            "next_review": names["next_review"],
+            "formats": formats,
             "policies": [{"id": t.id, "title": t.meta.title, "file": stems[t.id]} for t in found],
-            "changed_parameters": {n: values[n] for n, p in registry.items() if values[n] != p.floor},
+            "changed_parameters": {
+                n: values[n] for n, p in registry.items() if values[n] != p.floor
+            },
         }
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         _swap(work, out)
@@ -87,13 +117,15 @@ def render(srcdir: Path, district_path: Path, out: Path, formats: list[str]) -> 
     return manifest
 
 
-def _write(fmt: str, folder: Path, stem: str, markdown: str, title: str, author: str,
-           back: str | None) -> None:
+def _write(
+    fmt: str, folder: Path, stem: str, markdown: str, title: str, author: str, back: str | None
+) -> None:
     if fmt == "md":
         (folder / f"{stem}.md").write_text(markdown, encoding="utf-8")
     elif fmt == "html":
-        (folder / f"{stem}.html").write_text(html_writer.page(markdown, title=title, back=back),
-                                             encoding="utf-8")
+        (folder / f"{stem}.html").write_text(
+            html_writer.page(markdown, title=title, back=back), encoding="utf-8"
+        )
     else:
         docx_writer.write(markdown, folder / f"{stem}.docx", title=title, author=author)
 

@@ -26,15 +26,21 @@ class Parameter(BaseModel):
     choices: list[str] | None = Field(None, description="A choice's values, loosest first.")
     floor: int | bool | str = Field(description="The MDE default: the loosest value allowed.")
     stricter: Literal["lower", "higher", "enabled", "later"]
-    source: str = Field(min_length=10, description="The rule or public baseline the floor comes from.")
+    source: str = Field(
+        min_length=10, description="The rule or public baseline the floor comes from."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Parameter:
         expected = {"integer": ("lower", "higher"), "boolean": ("enabled",), "choice": ("later",)}
         if self.stricter not in expected[self.type]:
-            raise ValueError(f"a {self.type} parameter is stricter {' or '.join(expected[self.type])}, "
-                             f"not '{self.stricter}'")
-        if self.type == "integer" and (isinstance(self.floor, bool) or not isinstance(self.floor, int)):
+            raise ValueError(
+                f"a {self.type} parameter is stricter {' or '.join(expected[self.type])}, "
+                f"not '{self.stricter}'"
+            )
+        if self.type == "integer" and (
+            isinstance(self.floor, bool) or not isinstance(self.floor, int)
+        ):
             raise ValueError("the floor of an integer parameter must be a whole number")
         if self.type == "boolean" and not isinstance(self.floor, bool):
             raise ValueError("the floor of a boolean parameter must be true or false")

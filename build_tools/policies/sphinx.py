@@ -27,8 +27,15 @@ from .district import PLACEHOLDERS
 PAGES_DIR = "content/policies"
 
 
-def placeholder_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any,
-                     options: dict | None = None, content: list | None = None):
+def placeholder_role(
+    name: str,
+    rawtext: str,
+    text: str,
+    lineno: int,
+    inliner: Any,
+    options: dict | None = None,
+    content: list | None = None,
+):
     """``{policy-placeholder}`name``` -> "[District name]", marked by brackets and a dashed box."""
     label = PLACEHOLDERS.get(text)
     if label is None:
@@ -37,8 +44,15 @@ def placeholder_role(name: str, rawtext: str, text: str, lineno: int, inliner: A
     return [nodes.inline(rawtext, f"[{label}]", classes=["isdp-placeholder"])], []
 
 
-def value_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any,
-               options: dict | None = None, content: list | None = None):
+def value_role(
+    name: str,
+    rawtext: str,
+    text: str,
+    lineno: int,
+    inliner: Any,
+    options: dict | None = None,
+    content: list | None = None,
+):
     """``{policy-value}`param``` -> the MDE default, linked to the page's parameter table."""
     env = inliner.document.settings.env
     try:
@@ -49,8 +63,13 @@ def value_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any,
     if param is None:
         msg = inliner.reporter.error(f"unknown policy parameter '{text}'", line=lineno)
         return [inliner.problematic(rawtext, rawtext, msg)], [msg]
-    ref = nodes.reference(rawtext, str(param.floor), internal=True, refid=nodes.make_id(f"param-{text}"),
-                          classes=["isdp-param"])
+    ref = nodes.reference(
+        rawtext,
+        str(param.floor),
+        internal=True,
+        refid=nodes.make_id(f"param-{text}"),
+        classes=["isdp-param"],
+    )
     return [ref], []
 
 
@@ -71,7 +90,11 @@ class _PolicyDirective(SphinxDirective):
     def render_markdown(self, text: str, lineno: int) -> None:
         renderer = getattr(self.state, "_renderer", None)
         if renderer is None:
-            warn(Warn.POLICY, f"{{{self.name}}} works only in MyST Markdown pages", self.get_location())
+            warn(
+                Warn.POLICY,
+                f"{{{self.name}}} works only in MyST Markdown pages",
+                self.get_location(),
+            )
             return
         renderer.nested_render_text(text, lineno)
 
@@ -116,8 +139,11 @@ class PolicyTemplate(_PolicyDirective):
         srcdir = Path(self.env.srcdir)
         path = srcdir / templates.TEMPLATES_DIR / f"{self.arguments[0]}{templates.SUFFIX}"
         if not path.exists():
-            warn(Warn.POLICY, f"no policy template {path.name} in {templates.TEMPLATES_DIR}",
-                 self.get_location())
+            warn(
+                Warn.POLICY,
+                f"no policy template {path.name} in {templates.TEMPLATES_DIR}",
+                self.get_location(),
+            )
             return []
         self.env.note_dependency(str(path))
         context = _context(self.env)
@@ -130,7 +156,9 @@ class PolicyTemplate(_PolicyDirective):
         duties = {d.id: d.source for d in traceability.load(srcdir)[0]}
         registry = context["parameters"]
         self.render_markdown(compose.site_page(template, registry, duties), self.lineno)
-        body = templates.render(template, compose.site_context(registry, site_settings(self.env.app)))
+        body = templates.render(
+            template, compose.site_context(registry, site_settings(self.env.app))
+        )
         with self.source(path):
             self.render_markdown(body, template.body_line - 1)
         return []
@@ -181,14 +209,21 @@ class PolicySchema(_PolicyDirective):
     """``{policy-schema} front-matter|district|person``: keys of a declared schema."""
 
     required_arguments = 1
-    MODELS = {"front-matter": templates.PolicyFrontMatter, "district": district.District,
-              "district-file": district.DistrictFile, "contact": district.Contact}
+    MODELS = {
+        "front-matter": templates.PolicyFrontMatter,
+        "district": district.District,
+        "district-file": district.DistrictFile,
+        "contact": district.Contact,
+    }
 
     def run(self) -> list[nodes.Node]:
         model = self.MODELS.get(self.arguments[0])
         if model is None:
-            warn(Warn.POLICY, f"unknown schema '{self.arguments[0]}' (known: {', '.join(self.MODELS)})",
-                 self.get_location())
+            warn(
+                Warn.POLICY,
+                f"unknown schema '{self.arguments[0]}' (known: {', '.join(self.MODELS)})",
+                self.get_location(),
+            )
             return []
         self.render_markdown(compose.schema_table(model), self.lineno)
         return []
@@ -197,12 +232,41 @@ class PolicySchema(_PolicyDirective):
 def check(srcdir: Path, docnames: set[str]) -> list[ContentError]:
     """Template errors plus: every template has its page under content/policies/."""
     errors = templates.check(srcdir)
+    errors.extend(_notice_agrees_with_site(srcdir))
     for path in templates.template_paths(srcdir):
         policy_id = path.name.removesuffix(templates.SUFFIX)
         if f"{PAGES_DIR}/{policy_id}" not in docnames:
-            errors.append(ContentError(path, 1, f"no page {PAGES_DIR}/{policy_id}.md shows this "
-                                                f"template (it holds '{{policy-template}} {policy_id}')"))
+            errors.append(
+                ContentError(
+                    path,
+                    1,
+                    f"no page {PAGES_DIR}/{policy_id}.md shows this "
+                    f"template (it holds '{{policy-template}} {policy_id}')",
+                )
+            )
     return errors
+
+
+def _notice_agrees_with_site(srcdir: Path) -> list[ContentError]:
+    """The 24-hour floor of the policies and the notice period the site states must agree."""
+    from ..settings import load_settings
+
+    try:
+        registry, located = parameters.load(srcdir)
+        hours = load_settings(srcdir).incident.notify_within_hours
+    except (ContentError, ContentErrors):
+        return []  # reported by their own checks
+    floor = registry.get("mde_notice_hours")
+    if floor is None or floor.floor == hours:
+        return []
+    return [
+        located.error(
+            ("parameters", "mde_notice_hours", "floor"),
+            f"the MDE notice floor ({floor.floor} hours) differs from "
+            f"site.yaml incident.notify_within_hours ({hours}); Rule 55.1 "
+            "section 7 sets one period",
+        )
+    ]
 
 
 def _check_build(app: Sphinx, env: BuildEnvironment) -> None:

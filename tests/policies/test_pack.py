@@ -18,14 +18,30 @@ from .conftest import EXAMPLE, REPO
 
 
 def _render(district: Path, out: Path, formats: str = "md,html,docx"):
-    return CliRunner().invoke(main, ["policies", "render", "--district", str(district), "--out", str(out),
-                                     "--format", formats, "--src", str(REPO)])
+    return CliRunner().invoke(
+        main,
+        [
+            "policies",
+            "render",
+            "--district",
+            str(district),
+            "--out",
+            str(out),
+            "--format",
+            formats,
+            "--src",
+            str(REPO),
+        ],
+    )
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
     """Every file below ``folder`` with a hash of its bytes (the folder's exact state)."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +80,7 @@ def test_cover_lists_policies_review_dates_and_changed_parameters(rendered: Path
     assert text.count("August 10, 2027") == 22
     example = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))["parameters"]
     registry, _ = parameters.load(REPO)
-    changed = text[text.index("## Values that differ"):]
+    changed = text[text.index("## Values that differ") :]
     for name, value in example.items():
         assert registry[name].title in changed
         assert registry[name].describe(value) in changed
@@ -88,12 +104,18 @@ def test_docx_reads_back_with_headings_lists_and_tables(rendered: Path):
     header = [c.text for c in params.rows[0].cells]
     assert header == ["Parameter", "This district", "MDE floor", "Source of the floor"]
     rows = {r.cells[0].text: r.cells[1].text for r in params.rows[1:]}
-    assert rows["Minimum password length when the password is the only authenticator"] == "16 characters"
+    assert (
+        rows["Minimum password length when the password is the only authenticator"]
+        == "16 characters"
+    )
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "at least 16 characters" in text.replace("**", "")
     # every numbered list restarts at 1: each starts a numbering instance of its own
-    num_ids = {p._p.pPr.numPr.numId.val for p in doc.paragraphs
-               if p.style.name == "List Number" and p._p.pPr is not None and p._p.pPr.numPr is not None}
+    num_ids = {
+        p._p.pPr.numPr.numId.val
+        for p in doc.paragraphs
+        if p.style.name == "List Number" and p._p.pPr is not None and p._p.pPr.numPr is not None
+    }
     assert len(num_ids) >= 2
 
 
@@ -126,26 +148,38 @@ REFUSALS = {
     "looser than floor": (
         lambda t: t.replace("mde_notice_hours: 12 ", "mde_notice_hours: 48 "),
         "'parameters.mde_notice_hours' = 48 hours is looser than the MDE floor of 24 hours",
-        "Rule 55.1 section 7"),
+        "Rule 55.1 section 7",
+    ),
     "looser choice": (
         lambda t: t + "  dmarc_policy: none\n",
         "'parameters.dmarc_policy' = none is looser than the MDE floor of reject",
-        "Binding Operational Directive 18-01"),
+        "Binding Operational Directive 18-01",
+    ),
     "unknown key": (
         lambda t: t.replace('  code: "9901"', '  code: "9901"\n  county: Hinds'),
-        "unknown key 'county' in 'district'", None),
+        "unknown key 'county' in 'district'",
+        None,
+    ),
     "unknown parameter": (
         lambda t: t + "  password_expiry_days: 90\n",
-        "unknown parameter 'password_expiry_days'", None),
+        "unknown parameter 'password_expiry_days'",
+        None,
+    ),
     "missing field": (
         lambda t: t.replace("  board_adoption_date: 2026-08-10\n", ""),
-        "missing required key 'district.board_adoption_date'", None),
+        "missing required key 'district.board_adoption_date'",
+        None,
+    ),
     "wrong type": (
         lambda t: t.replace("password_min_length: 16 ", "password_min_length: sixteen "),
-        "'parameters.password_min_length' must be a whole number of characters", None),
+        "'parameters.password_min_length' must be a whole number of characters",
+        None,
+    ),
     "bad YAML": (
         lambda t: t.replace("  name: Dr. Angela R. Whitfield", "  name: [Dr. Angela"),
-        "invalid YAML", None),
+        "invalid YAML",
+        None,
+    ),
 }
 
 
@@ -170,8 +204,14 @@ def test_refusals_name_file_line_and_rule_and_leave_the_output_untouched(case, t
 
 
 def test_looser_floor_is_reported_at_the_parameters_line(tmp_path: Path):
-    district = _district(tmp_path, lambda t: t.replace("mde_notice_hours: 12 ", "mde_notice_hours: 36 "))
-    line = next(n for n, text in enumerate(district.read_text().splitlines(), 1) if "mde_notice_hours" in text)
+    district = _district(
+        tmp_path, lambda t: t.replace("mde_notice_hours: 12 ", "mde_notice_hours: 36 ")
+    )
+    line = next(
+        n
+        for n, text in enumerate(district.read_text().splitlines(), 1)
+        if "mde_notice_hours" in text
+    )
     result = _render(district, tmp_path / "out")
     assert f"{district}:{line}: 'parameters.mde_notice_hours' = 36 hours" in result.output
     assert not (tmp_path / "out").exists()

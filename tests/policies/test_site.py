@@ -26,7 +26,7 @@ def test_each_of_the_22_templates_has_a_page_with_marked_placeholders(shipped_si
         article = _article(shipped_site / "content" / "policies" / f"{policy_id}.html")
         assert article.find("h1").get_text().rstrip("#") == title
         headings = [h.get_text().rstrip("#") for h in article.find_all("h2")]
-        assert headings[-len(templates.SECTIONS):] == list(templates.SECTIONS)
+        assert headings[-len(templates.SECTIONS) :] == list(templates.SECTIONS)
         placeholders = article.select(".isdp-placeholder")
         assert placeholders, policy_id
         for span in placeholders:  # marked by brackets in the text itself, not by colour alone
@@ -79,7 +79,9 @@ def _read_docs(status: str) -> set[str]:
     return set(re.findall(r"reading sources\.\.\. \[\s*\d+%\] (\S+)", plain))
 
 
-def test_incremental_build_follows_template_edits_and_reports_broken_ones(make_site, tmp_path: Path):
+def test_incremental_build_follows_template_edits_and_reports_broken_ones(
+    make_site, tmp_path: Path
+):
     src = make_site(copy_content=True)
     shutil.copytree(REPO / "templates", src / "templates")
     for linked in ("build_tools", "examples"):  # features the traceability map names
@@ -87,8 +89,11 @@ def test_incremental_build_follows_template_edits_and_reports_broken_ones(make_s
     out = tmp_path / "inc" / "html"
     first = build(src, out, status=io.StringIO())
     assert first.ok, first.warnings
-    replace_in(src / "templates/policies/data-destruction.md.j2",
-               "A hard drive sold as surplus", "A laptop sold as surplus")
+    replace_in(
+        src / "templates/policies/data-destruction.md.j2",
+        "A hard drive sold as surplus",
+        "A laptop sold as surplus",
+    )
     status = io.StringIO()
     second = build(src, out, status=status)
     assert second.ok, second.warnings
@@ -96,10 +101,18 @@ def test_incremental_build_follows_template_edits_and_reports_broken_ones(make_s
     assert "content/policies/data-destruction" in reread
     assert "content/policies/incident-response" not in reread
     assert "content/rule-55-1" not in reread
-    assert "A laptop sold as surplus" in (out / "content/policies/data-destruction.html").read_text()
+    assert (
+        "A laptop sold as surplus" in (out / "content/policies/data-destruction.html").read_text()
+    )
     # and a broken template fails the next build, located at the template's line
-    line = replace_in(src / "templates/policies/acceptable-use.md.j2", "csf: [PR.AT,", "csf: [PR.XX,")
+    line = replace_in(
+        src / "templates/policies/acceptable-use.md.j2", "csf: [PR.AT,", "csf: [PR.XX,"
+    )
     third = build(src, out, status=None)
     assert not third.ok
-    assert any(f"templates/policies/acceptable-use.md.j2:{line}" in w and "[isdp.policy]" in w
-               and "PR.XX" in w for w in third.warnings), third.warnings
+    assert any(
+        f"templates/policies/acceptable-use.md.j2:{line}" in w
+        and "[isdp.policy]" in w
+        and "PR.XX" in w
+        for w in third.warnings
+    ), third.warnings

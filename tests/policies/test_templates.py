@@ -26,8 +26,11 @@ def test_exactly_the_22_required_policies_have_templates():
 def test_required_titles_are_the_seeds_list():
     text = SEED.read_text(encoding="utf-8")
     start = text.index("such as:") + len("such as:")
-    listed = [line.strip(" •\t") for line in text[start:text.index("Most districts")].splitlines()
-              if line.strip().startswith("•")]
+    listed = [
+        line.strip(" •\t")
+        for line in text[start : text.index("Most districts")].splitlines()
+        if line.strip().startswith("•")
+    ]
     assert listed == list(frameworks.REQUIRED_POLICIES.values())
 
 
@@ -54,22 +57,44 @@ def test_floors_come_from_one_file_with_a_source_each():
             assert "24 hours" not in t.body, t.id
 
 
-@pytest.mark.parametrize(("stricter", "floor", "value", "looser"), [
-    ("lower", 24, 48, True), ("lower", 24, 24, False), ("lower", 24, 1, False),
-    ("higher", 15, 12, True), ("higher", 15, 20, False),
-])
+@pytest.mark.parametrize(
+    ("stricter", "floor", "value", "looser"),
+    [
+        ("lower", 24, 48, True),
+        ("lower", 24, 24, False),
+        ("lower", 24, 1, False),
+        ("higher", 15, 12, True),
+        ("higher", 15, 20, False),
+    ],
+)
 def test_integer_direction(stricter, floor, value, looser):
-    p = parameters.Parameter(title="a test parameter", type="integer", floor=floor,
-                             stricter=stricter, source="a cited baseline")
+    p = parameters.Parameter(
+        title="a test parameter",
+        type="integer",
+        floor=floor,
+        stricter=stricter,
+        source="a cited baseline",
+    )
     assert p.looser_than_floor(value) is looser
 
 
 def test_boolean_and_choice_directions():
-    flag = parameters.Parameter(title="a test flag", type="boolean", floor=True, stricter="enabled",
-                                source="a cited baseline")
+    flag = parameters.Parameter(
+        title="a test flag",
+        type="boolean",
+        floor=True,
+        stricter="enabled",
+        source="a cited baseline",
+    )
     assert flag.looser_than_floor(False) and not flag.looser_than_floor(True)
-    choice = parameters.Parameter(title="a test choice", type="choice", choices=["none", "quarantine", "reject"],
-                                  floor="quarantine", stricter="later", source="a cited baseline")
+    choice = parameters.Parameter(
+        title="a test choice",
+        type="choice",
+        choices=["none", "quarantine", "reject"],
+        floor="quarantine",
+        stricter="later",
+        source="a cited baseline",
+    )
     assert choice.looser_than_floor("none") and not choice.looser_than_floor("reject")
 
 
@@ -87,7 +112,10 @@ def test_unknown_csf_category_is_reported_with_its_line(policy_src: Path):
     path = policy_src / "templates/policies/incident-response.md.j2"
     line = replace_in(path, "RS.MA, RS.AN", "RS.MA, RS.XX")
     error = _one(_errors(policy_src), "RS.XX")
-    assert re.search(rf"incident-response\.md\.j2:{line}: front matter: .*unknown NIST CSF 2.0 category 'RS.XX'", error)
+    assert re.search(
+        rf"incident-response\.md\.j2:{line}: front matter: .*unknown NIST CSF 2.0 category 'RS.XX'",
+        error,
+    )
 
 
 def test_unknown_family_and_duty_are_reported(policy_src: Path):
@@ -101,19 +129,29 @@ def test_unknown_family_and_duty_are_reported(policy_src: Path):
 
 def test_unknown_front_matter_key_is_reported(policy_src: Path):
     path = policy_src / "templates/policies/data-destruction.md.j2"
-    replace_in(path, "owner: Technology Coordinator", "owner: Technology Coordinator\nowners: nobody")
-    assert re.search(r"data-destruction\.md\.j2:6: front matter: unknown key 'owners'",
-                     _one(_errors(policy_src), "owners"))
+    replace_in(
+        path, "owner: Technology Coordinator", "owner: Technology Coordinator\nowners: nobody"
+    )
+    assert re.search(
+        r"data-destruction\.md\.j2:6: front matter: unknown key 'owners'",
+        _one(_errors(policy_src), "owners"),
+    )
 
 
 def test_undefined_template_variables_are_reported_with_their_lines(policy_src: Path):
     path = policy_src / "templates/policies/incident-response.md.j2"
     line_c = replace_in(path, "## Scope\n", "## Scope\n\n{{ school }}\n")
     line_a = replace_in(path, "{{ district.name }} relies", "{{ district.nme }} relies")
-    line_b = replace_in(path, "**{{ p.vendor_notice_hours }} hours**", "**{{ p.password_min_length }} hours**")
+    line_b = replace_in(
+        path, "**{{ p.vendor_notice_hours }} hours**", "**{{ p.password_min_length }} hours**"
+    )
     errors = _errors(policy_src)
-    assert f"incident-response.md.j2:{line_a}: undefined template variable 'district.nme'" in _one(errors, "district.nme")
-    assert f":{line_b}: undefined template variable 'p.password_min_length'" in _one(errors, "p.password_min_length")
+    assert f"incident-response.md.j2:{line_a}: undefined template variable 'district.nme'" in _one(
+        errors, "district.nme"
+    )
+    assert f":{line_b}: undefined template variable 'p.password_min_length'" in _one(
+        errors, "p.password_min_length"
+    )
     assert f":{line_c + 2}: undefined template variable 'school'" in _one(errors, "'school'")
     _one(errors, "parameter 'vendor_notice_hours' is declared but the body never uses it")
 
@@ -130,8 +168,11 @@ def test_missing_section_directive_and_role_are_reported(policy_src: Path):
 
 def test_missing_template_and_wrong_title_are_reported(policy_src: Path):
     (policy_src / "templates/policies/separation-of-duties.md.j2").unlink()
-    replace_in(policy_src / "templates/policies/data-destruction.md.j2",
-               "title: Data Destruction Policy", "title: Data Disposal Policy")
+    replace_in(
+        policy_src / "templates/policies/data-destruction.md.j2",
+        "title: Data Destruction Policy",
+        "title: Data Disposal Policy",
+    )
     errors = _errors(policy_src)
     _one(errors, "missing template separation-of-duties.md.j2")
     _one(errors, "title must be the rule's name: 'Data Destruction Policy'")
@@ -142,8 +183,21 @@ def test_isdp_check_reports_template_errors(policy_src: Path):
 
     from build_tools.cli import main
 
-    replace_in(policy_src / "templates/policies/incident-response.md.j2", "RS.MA, RS.AN", "RS.MA, ZZ.TOP")
+    replace_in(
+        policy_src / "templates/policies/incident-response.md.j2", "RS.MA, RS.AN", "RS.MA, ZZ.TOP"
+    )
     result = CliRunner().invoke(main, ["check", "--src", str(policy_src)])
     assert result.exit_code == 1
     assert "incident-response.md.j2:8: front matter:" in result.output
     assert "ZZ.TOP" in result.output
+
+
+def test_notice_floor_must_agree_with_site_yaml(policy_src: Path):
+    from build_tools.policies.sphinx import check
+
+    path = policy_src / "templates/policies/parameters.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("floor: 24", text.index("mde_notice_hours"))
+    path.write_text(text[:start] + "floor: 12" + text[start + len("floor: 24") :], encoding="utf-8")
+    errors = [str(e) for e in check(policy_src, set())]
+    assert any("differs from site.yaml incident.notify_within_hours (24)" in e for e in errors)
