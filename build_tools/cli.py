@@ -125,7 +125,3 @@ def _fail(lines: list[str], what: str = "error") -> None:
         click.echo(line, err=True)
     click.echo(f"isdp: {what}: {len(lines)} problem(s)", err=True)
     raise SystemExit(1)
-
-
-from .policies.cli import policies as _policies  # noqa: E402, I001  (isdp policies)
-main.add_command(_policies)
