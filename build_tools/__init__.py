@@ -28,9 +28,6 @@ def setup(app: Sphinx) -> dict[str, object]:
 
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
-    # Loaded now rather than when the theme is chosen, so its config values (such as
-    # pygments_dark_style) exist before Sphinx compares the config with the cached one.
-    app.setup_extension("furo")
     for setup_component in (
         setup_site,
         setup_front_matter,

@@ -55,8 +55,6 @@ def make_site(tmp_path: Path):
                     shutil.copytree(REPO / folder, src / folder, dirs_exist_ok=True)
         else:
             shutil.copytree(REPO / "content" / "data", src / "content" / "data")
-            if (REPO / "templates").exists():  # MDE parameter floors live beside the templates
-                shutil.copytree(REPO / "templates", src / "templates")
             (src / "content" / "data" / "duties.yaml").write_text(MINIMAL_DUTIES, encoding="utf-8")
             (src / "content" / "data" / "traceability.yaml").write_text(MINIMAL_MAP, encoding="utf-8")
         for name, text in (pages or {}).items():
