@@ -12,7 +12,7 @@ from build_tools.check import run_checks
 from build_tools.csp import source_hash
 from build_tools.quality.pages import serve
 
-from .browser_audit import PageAudit, finish_recording, open_recorded
+from .browser_audit import PageAudit, open_recorded
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -76,7 +76,7 @@ def test_inline_code_runs_under_the_policy_and_other_origins_are_refused(full_si
     assert result.ok, result.warnings
     with serve(result.outdir) as base_url:
         audit = PageAudit("content/probe.html")
-        context, page = open_recorded(chromium, base_url, audit.path, audit)
+        recorder, page = open_recorded(chromium, base_url, audit.path, audit)
         try:
             assert page.evaluate('document.getElementById("styled").dataset.ran') == "yes"
             assert page.evaluate('getComputedStyle(document.getElementById("styled")).color') \
@@ -88,9 +88,9 @@ def test_inline_code_runs_under_the_policy_and_other_origins_are_refused(full_si
             # ... an origin that is not listed is refused by the browser, before any request.
             page.evaluate("fetch('http://127.0.0.2:9/xAPI/statements').catch(() => null)")
             page.wait_for_function("window.__isdp.csp.length > 0")
-            finish_recording(context, page, audit)
+            recorder.finish()
         finally:
-            context.close()
+            recorder.close()
     assert [v.split(" at ")[0] for v in audit.csp_violations] == [
         "connect-src blocked http://127.0.0.2:9/xAPI/statements"]
 

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 
 from build_tools.quality.pages import ASSET_DIRS, quiz_pages
 
-from .browser_audit import PageAudit, finish_recording, open_recorded, report
+from .browser_audit import PageAudit, open_recorded, report
 
 # Attributes through which a page makes the browser fetch something (not plain links).
 SUBRESOURCE_ATTRIBUTES = {
@@ -119,12 +119,12 @@ def test_answering_a_quiz_in_practice_mode_stays_on_the_site(shipped_site, chrom
     failures = {}
     for path in pages:
         audit = PageAudit(path)
-        context, page = open_recorded(chromium, site_server, path, audit)
+        recorder, page = open_recorded(chromium, site_server, path, audit)
         try:
             assert _answer_every_question(page) > 0, f"{path}: found no question to answer"
-            finish_recording(context, page, audit)
+            recorder.finish()
         finally:
-            context.close()
+            recorder.close()
         problems = [f"request to another origin: {u}" for u in audit.foreign_requests]
         problems += [f"cookie set: {c}" for c in audit.cookies]
         problems += [f"CSP violation: {v}" for v in audit.csp_violations]

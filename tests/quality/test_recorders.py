@@ -7,7 +7,7 @@ import pytest
 from build_tools.csp import apply
 from build_tools.quality.pages import serve
 
-from .browser_audit import PageAudit, finish_recording, open_recorded, run_axe
+from .browser_audit import PageAudit, open_recorded, run_axe
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Probe</title></head>
@@ -35,13 +35,13 @@ def probe_site(tmp_path_factory):
 
 def _visit(chromium, base_url: str, name: str, axe_source: str | None = None) -> PageAudit:
     audit = PageAudit(name)
-    context, page = open_recorded(chromium, base_url, name, audit)
+    recorder, page = open_recorded(chromium, base_url, name, audit)
     try:
         if axe_source:
             audit.axe["light"] = run_axe(page, axe_source)
-        finish_recording(context, page, audit)
+        recorder.finish()
     finally:
-        context.close()
+        recorder.close()
     return audit
 
 
