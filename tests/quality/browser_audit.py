@@ -45,6 +45,7 @@ _REFRESH = re.compile(rb'<meta http-equiv="refresh"[^>]*>', re.IGNORECASE)
 class PageAudit:
     path: str
     requests: list[str] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)  # requests that carry data (not GET/HEAD)
     foreign_requests: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
@@ -78,10 +79,15 @@ class Recorder:
         self.context.route(re.compile(f"^(?!{own})"), self._abort_foreign)
         self.context.route(re.compile(f"^{own}.*\\.html(\\?.*)?$"), self._without_refresh)
         self.page = self.context.new_page()
-        self.page.on("request", lambda request: self.audit.requests.append(request.url))
+        self.page.on("request", self._record)
         self.page.on("console", lambda message: self.audit.console_errors.append(message.text)
                      if message.type == "error" else None)
         self.page.on("pageerror", lambda error: self.audit.page_errors.append(str(error)))
+
+    def _record(self, request) -> None:
+        self.audit.requests.append(request.url)
+        if request.method not in ("GET", "HEAD"):
+            self.audit.sent.append(f"{request.method} {request.url}")
 
     def _abort_foreign(self, route, request) -> None:
         self.audit.foreign_requests.append(request.url)

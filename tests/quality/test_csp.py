@@ -37,12 +37,14 @@ def _policy(html_file) -> dict[str, list[str]]:
 
 @pytest.fixture
 def full_site(make_site):
-    """The shipped content plus a probe page; build_tools is linked in for the traceability
-    map, which names repository files as features."""
+    """The shipped content plus a probe page; the rest of the repository is linked in for
+    the traceability map, which names repository files as features."""
 
     def _make(probe: str = PROBE, lrs_origins: str | None = None):
         src = make_site({"content/probe.md": probe}, copy_content=True)
-        (src / "build_tools").symlink_to(REPO / "build_tools", target_is_directory=True)
+        for item in REPO.iterdir():
+            if not item.name.startswith(".") and not (src / item.name).exists():
+                (src / item.name).symlink_to(item, target_is_directory=item.is_dir())
         if lrs_origins is not None:
             _with_lrs_origins(src, lrs_origins)
         return src
