@@ -13,6 +13,7 @@ from sphinx.project import Project
 
 from . import front_matter, governance_calendar, traceability
 from .errors import ContentError, ContentErrors
+from .guidance import checklists, webinars
 from .settings import load_settings
 from .site import INCLUDE_PATTERNS
 
@@ -43,8 +44,30 @@ def check_traceability(srcdir: Path, docnames: set[str]) -> list[ContentError]:
     return traceability.check(srcdir, docnames)
 
 
+def check_courses(srcdir: Path, docnames: set[str]) -> list[ContentError]:
+    from .courses.check import check_courses as check
+
+    return check(srcdir, docnames)
+
+
 def check_governance_calendar(srcdir: Path, docnames: set[str]) -> list[ContentError]:
     return _errors_of(lambda: governance_calendar.load(srcdir))
+
+
+def check_policies(srcdir: Path, docnames: set[str]) -> list[ContentError]:
+    from .policies.sphinx import check
+
+    return check(srcdir, docnames)
+def check_checklists(srcdir: Path, docnames: set[str]) -> list[ContentError]:
+    return checklists.check(srcdir, docnames)
+
+
+def check_webinars(srcdir: Path, docnames: set[str]) -> list[ContentError]:
+    return webinars.check(srcdir, docnames)
+def check_quarterly_data(srcdir: Path, docnames: set[str]) -> list[ContentError]:
+    from .reports import quarterly_data
+
+    return quarterly_data.check(srcdir, docnames)
 
 
 CHECKS: list[Check] = [
@@ -52,6 +75,11 @@ CHECKS: list[Check] = [
     check_front_matter,
     check_traceability,
     check_governance_calendar,
+    check_courses,
+    check_policies,
+    check_checklists,
+    check_webinars,
+    check_quarterly_data,
 ]
 
 

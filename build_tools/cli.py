@@ -58,8 +58,10 @@ def check(src: Path) -> None:
 @SRC_OPTION
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
-def serve(src: Path, port: int, host: str) -> None:
+@click.option("--lrs", "with_lrs", is_flag=True, help="Also run a local LRS and print a demo learner's launch link.")
+def serve(src: Path, port: int, host: str, with_lrs: bool) -> None:
     """Live preview for editors: rebuilds on save and reloads the browser."""
+    demo = _start_demo_lrs(src, host, port) if with_lrs else None
     out = Path("_build/preview")
     command = [sys.executable, "-m", "sphinx_autobuild", str(src), str(out),
                "--host", host, "--port", str(port),
@@ -72,6 +74,23 @@ def serve(src: Path, port: int, host: str) -> None:
         raise SystemExit(subprocess.call(command))
     except KeyboardInterrupt:
         raise SystemExit(0) from None
+    finally:
+        if demo:
+            demo.lrs.stop()
+
+
+def _start_demo_lrs(src: Path, host: str, port: int):
+    from .errors import ContentError, ContentErrors
+    from .xapi.preview import start_demo
+
+    try:
+        demo = start_demo(src, host, port)
+    except (ContentError, ContentErrors) as exc:
+        _fail(str(exc).splitlines(), what="LRS failed")
+    except RuntimeError as exc:
+        _fail([f"isdp: {exc}"], what="LRS failed")
+    click.echo(f"isdp: LRS on {demo.lrs.url}; demo learner's launch link:\n  {demo.link}")
+    return demo
 
 
 def _fail(lines: list[str], what: str = "error") -> None:
@@ -79,3 +98,19 @@ def _fail(lines: list[str], what: str = "error") -> None:
         click.echo(line, err=True)
     click.echo(f"isdp: {what}: {len(lines)} problem(s)", err=True)
     raise SystemExit(1)
+
+
+from .policies.cli import policies as _policies  # noqa: E402  (isdp policies ...)
+main.add_command(_policies)
+from .reports.cli import report as _report  # noqa: E402
+
+main.add_command(_report)
+from .xapi.cli import COMMANDS as XAPI_COMMANDS  # noqa: E402  (isdp lrs / learners / cmi5)
+
+for _command in XAPI_COMMANDS:
+    main.add_command(_command)
+
+
+from .courses.cli import courses  # noqa: E402  (each component registers its own group)
+
+main.add_command(courses)

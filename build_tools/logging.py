@@ -6,7 +6,7 @@ rule was broken (``[isdp.traceability]``) and, if ever needed, suppress one kind
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from sphinx.util import logging
 
@@ -15,7 +15,7 @@ from .errors import ContentError, display_path
 LOGGER = logging.getLogger("isdp")
 
 
-class Warn(str, Enum):
+class Warn(StrEnum):
     """Warning subtypes, reported as ``[isdp.<subtype>]``."""
 
     SITE = "site"
@@ -28,6 +28,18 @@ class Warn(str, Enum):
     """A data file read by a directive is invalid."""
     DIRECTIVE = "directive"
     """A directive was used with wrong arguments or content."""
+    COURSE = "course"
+    """A course.yaml does not match its schema or its folder."""
+    QUIZ = "quiz"
+    """A quiz question is invalid (no correct answer, duplicate id, empty choice...)."""
+    NOTEBOOK = "notebook"
+    """A notebook module cannot be read (bad JSON, code cells, front matter)."""
+    POLICY = "policy"
+    """A policy template, its front matter or its page is invalid."""
+    CHECKLIST = "checklist"
+    """A self-assessment checklist (guidance/checklists/*.yaml) is invalid or missing."""
+    WEBINAR = "webinar"
+    """A webinar part is invalid, e.g. a video without WebVTT captions (WCAG 2.1 AA)."""
     CSP = "csp"
     """A page holds inline code that its Content-Security-Policy blocks."""
 

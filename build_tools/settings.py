@@ -71,6 +71,7 @@ class Xapi(Strict):
 
 class Training(Strict):
     cycle_start_month: int = Field(7, ge=1, le=12, description="Month a training cycle starts.")
+    trusted_authorities: list[str] = Field(default_factory=list, description="LMS logins (mailto:... or account:HOMEPAGE|NAME) whose completions the training report counts.")
 
 
 class Incident(Strict):

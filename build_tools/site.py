@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sphinx_design
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
@@ -59,7 +60,11 @@ def _configure(app: Sphinx, config: Config) -> None:
     config.html_title = f"{agency.short_name} Information Security and Data Privacy"
     config.html_short_title = "ISDP"
     config.html_baseurl = str(settings.site_url)
-    config.html_static_path = [*config.html_static_path, str(STATIC_DIR)]
+    # sphinx-design appends its folder at builder-inited, after Sphinx has compared the config
+    # with the cached one, so every build looked "changed" and rewrote every page. Listing
+    # it here and dropping the duplicate later keeps one-page rebuilds incremental.
+    config.html_static_path = [*config.html_static_path, str(STATIC_DIR),
+                               str(Path(sphinx_design.__file__).parent / "static")]
     config.templates_path = [*config.templates_path, str(TEMPLATES_DIR)]
     config.html_copy_source = False
     config.html_show_sourcelink = False
@@ -86,8 +91,13 @@ def _add_meta_description(app: Sphinx, pagename: str, templatename: str, context
         )
 
 
+def _dedupe_static_paths(app: Sphinx) -> None:
+    app.config.html_static_path = list(dict.fromkeys(app.config.html_static_path))
+
+
 def setup_site(app: Sphinx) -> None:
     app.add_config_value("isdp_site", None, "env", types=[SiteSettings, type(None)])
     app.connect("config-inited", _configure, priority=100)
+    app.connect("builder-inited", _dedupe_static_paths, priority=900)
     app.connect("html-page-context", _add_meta_description)
     app.add_css_file("isdp.css")

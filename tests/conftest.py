@@ -21,12 +21,27 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+MINIMAL_DUTIES = """duties:
+  - id: 55.1-7
+    source: Rule 55.1 section 7
+    summary: Notify the MDE ISO within 24 hours.
+"""
+MINIMAL_MAP = "55.1-7: {pages: [content/index]}\n"
+
+
+def page_text(title: str, body: str = "", description: str = "A small test page of the ISDP site.") -> str:
+    """A valid Markdown page with front matter."""
+    return f"---\ndescription: {description}\n---\n\n# {title}\n\n{body}\n"
+
+
 @pytest.fixture
 def make_site(tmp_path: Path):
-    """Create a small site: the real conf.py, site.yaml and data files, plus given pages.
+    """Create a small site: the real conf.py and site.yaml plus the given files.
 
-    ``make_site({"content/index.md": "..."})`` returns the source directory. Pages not given
-    keep the shipped versions only when ``copy_content=True``.
+    ``make_site({"content/index.md": "..."})`` returns the source directory. Without
+    ``copy_content`` the site gets the real data files but a one-duty traceability map
+    served by ``content/index`` (override any file through ``pages``); with it, a full copy
+    of the shipped content.
     """
 
     def _make(pages: dict[str, str] | None = None, *, copy_content: bool = False) -> Path:
@@ -35,11 +50,13 @@ def make_site(tmp_path: Path):
         shutil.copy(REPO / "conf.py", src)
         shutil.copy(REPO / "site.yaml", src)
         if copy_content:
-            for folder in ("content", "guidance", "courses"):
+            for folder in ("content", "guidance", "courses", "templates"):
                 if (REPO / folder).exists():
                     shutil.copytree(REPO / folder, src / folder, dirs_exist_ok=True)
         else:
             shutil.copytree(REPO / "content" / "data", src / "content" / "data")
+            (src / "content" / "data" / "duties.yaml").write_text(MINIMAL_DUTIES, encoding="utf-8")
+            (src / "content" / "data" / "traceability.yaml").write_text(MINIMAL_MAP, encoding="utf-8")
         for name, text in (pages or {}).items():
             path = src / name
             path.parent.mkdir(parents=True, exist_ok=True)

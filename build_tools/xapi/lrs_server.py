@@ -57,6 +57,18 @@ def write_credentials(app_dir: Path, credentials: Iterable[Credential], *, repla
     tmp.replace(path)
 
 
+def remove_users(app_dir: Path, usernames: Iterable[str]) -> None:
+    """Drop logins from auth.json (to rotate a credential or replace the demo learner)."""
+    path = Path(app_dir) / AUTH_FILE
+    if not path.exists():
+        return
+    gone = set(usernames)
+    users = [user for user in json.loads(path.read_text() or "[]") if user["username"] not in gone]
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(users, indent=2))
+    tmp.replace(path)
+
+
 def server_env(app_dir: Path, cors_origins: Iterable[str] = ()) -> dict[str, str]:
     app_dir = Path(app_dir).resolve()
     env = dict(os.environ)

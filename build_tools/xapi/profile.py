@@ -19,6 +19,17 @@ VERBS = {
     for name in ("initialized", "answered", "completed", "passed", "failed", "terminated", "experienced")
 }
 CMI5_CATEGORY = "https://w3id.org/xapi/cmi5/context/categories/cmi5"
+# cmi5 (section 9.6): completed, passed and failed also carry the moveOn category, and the
+# context extensions below come from LMS.LaunchData or are required by the spec.
+CMI5_MOVEON_CATEGORY = "https://w3id.org/xapi/cmi5/context/categories/moveon"
+CMI5_EXTENSIONS = {
+    "sessionid": "https://w3id.org/xapi/cmi5/context/extensions/sessionid",
+    "masteryscore": "https://w3id.org/xapi/cmi5/context/extensions/masteryscore",
+}
+CMI5_DEFINED_VERBS = ("initialized", "completed", "passed", "failed", "terminated")
+MOVEON_VERBS = ("completed", "passed", "failed")
+# Quiz kinds of the courses' quiz directive -> cmi.interaction interactionType.
+INTERACTION_TYPES = {"single": "choice", "multiple": "choice", "true-false": "true-false"}
 ACTIVITY_TYPES = {
     "course": "http://adlnet.gov/expapi/activities/course",
     "module": "http://adlnet.gov/expapi/activities/module",
@@ -81,11 +92,18 @@ class Profile:
     def webinar(self, webinar: str) -> str:
         return f"{self.base_iri}/webinars/{webinar}"
 
-    def as_json(self) -> dict[str, Any]:
-        """What the browser runtime needs to build the same IRIs (no secrets)."""
+    def as_json(self, cycle_start_month: int = 7) -> dict[str, Any]:
+        """What the browser runtime needs to build the same statements (no secrets).
+
+        tracking.js never hard-codes an IRI: the build writes this into each quiz page.
+        """
         return {"base": self.base_iri, "category": self.category, "lea_extension": self.lea_extension,
-                "cycle_type": self.cycle_type,
-                "verbs": VERBS, "activity_types": ACTIVITY_TYPES, "version": XAPI_VERSION}
+                "cycle_type": self.cycle_type, "cycle_start_month": cycle_start_month,
+                "verbs": VERBS, "activity_types": ACTIVITY_TYPES, "version": XAPI_VERSION,
+                "interaction_types": INTERACTION_TYPES,
+                "cmi5": {"category": CMI5_CATEGORY, "moveon_category": CMI5_MOVEON_CATEGORY,
+                         "extensions": CMI5_EXTENSIONS, "defined_verbs": list(CMI5_DEFINED_VERBS),
+                         "moveon_verbs": list(MOVEON_VERBS)}}
 
 
 def account_actor(home_page: str, employee_id: str, name: str | None = None) -> dict[str, Any]:
@@ -103,6 +121,49 @@ def activity(iri: str, kind: str, name: str | None = None, **definition: Any) ->
     return {"objectType": "Activity", "id": iri, "definition": body}
 
 
+def _true_false(choices: list[dict[str, str]], choice_id: str) -> str | None:
+    """A true-false answer as cmi.interaction wants it ('true'/'false'), from id or text."""
+    for choice in choices:
+        if choice["id"] == choice_id:
+            for value in (choice["id"], choice.get("text", "")):
+                if value.strip().lower() in ("true", "false"):
+                    return value.strip().lower()
+    return None
+
+
+def interaction(profile: Profile, *, course: str, question: str, kind: str, prompt: str,
+                choices: list[dict[str, str]], correct_response: list[str]) -> dict[str, Any]:
+    """The question as a cmi.interaction activity (choice or true-false).
+
+    Responses use the xAPI pattern syntax: choice ids joined by ``[,]``. A true-false question
+    whose choices cannot be read as true/false is described as a choice question instead.
+    """
+    kind_type = INTERACTION_TYPES[kind]
+    if kind_type == "true-false" and _true_false(choices, correct_response[0] if correct_response else "") is None:
+        kind_type = "choice"
+    definition: dict[str, Any] = {"interactionType": kind_type,
+                                  "correctResponsesPattern": [response_pattern(kind_type, choices, correct_response)]}
+    if prompt:
+        definition["description"] = {"en-US": prompt}
+    if kind_type == "choice":
+        definition["choices"] = [{"id": c["id"], "description": {"en-US": c.get("text") or c["id"]}}
+                                 for c in choices]
+    return activity(profile.question(course, question), "question", **definition)
+
+
+def response_pattern(interaction_type: str, choices: list[dict[str, str]], response: list[str]) -> str:
+    if interaction_type == "true-false":
+        return _true_false(choices, response[0]) or "" if response else ""
+    return "[,]".join(response)
+
+
+def answered_result(obj: dict[str, Any], choices: list[dict[str, str]], response: list[str],
+                    correct: bool) -> dict[str, Any]:
+    """result of an answered statement: the learner's response and whether it was right."""
+    kind_type = obj["definition"]["interactionType"]
+    return {"response": response_pattern(kind_type, choices, response), "success": bool(correct)}
+
+
 def statement(
     profile: Profile,
     *,
@@ -116,14 +177,24 @@ def statement(
     result: dict[str, Any] | None = None,
     timestamp: dt.datetime | None = None,
     statement_id: str | None = None,
+    cmi5: bool = False,
 ) -> dict[str, Any]:
-    """One statement of the profile. The id is made here, before any send (idempotent retries)."""
+    """One statement of the profile. The id is made here, before any send (idempotent retries).
+
+    With ``cmi5`` the cmi5-defined verbs also carry cmi5's category (and moveOn's for
+    completed/passed/failed); the LMS's context template is merged by the browser runtime.
+    """
+    category = [{"objectType": "Activity", "id": profile.category}]
+    if cmi5 and verb in CMI5_DEFINED_VERBS:
+        category.append({"objectType": "Activity", "id": CMI5_CATEGORY})
+        if verb in MOVEON_VERBS:
+            category.append({"objectType": "Activity", "id": CMI5_MOVEON_CATEGORY})
     context: dict[str, Any] = {
         "registration": registration,
         "contextActivities": {
             "grouping": [{"objectType": "Activity", "id": profile.cycle(cycle),
                           "definition": {"type": profile.cycle_type}}],
-            "category": [{"objectType": "Activity", "id": profile.category}],
+            "category": category,
         },
     }
     if obj["id"] != profile.course(course):
@@ -146,3 +217,18 @@ def statement(
 def score(raw: float, maximum: float, minimum: float = 0.0) -> dict[str, float]:
     scaled = 0.0 if maximum == minimum else (raw - minimum) / (maximum - minimum)
     return {"scaled": round(scaled, 4), "raw": raw, "min": minimum, "max": maximum}
+
+
+def duration(ms: float) -> str:
+    """ISO 8601 duration to 0.01 s, written as tracking.js writes it (``PT12.5S``)."""
+    seconds = round(ms / 10) / 100
+    return f"PT{int(seconds) if seconds.is_integer() else seconds}S"
+
+
+def completed_result(duration_ms: float) -> dict[str, Any]:
+    return {"completion": True, "duration": duration(duration_ms)}
+
+
+def verdict_result(raw: float, maximum: float, passed: bool, duration_ms: float) -> dict[str, Any]:
+    """result of passed/failed: the score, success and the attempt's duration."""
+    return {"score": score(raw, maximum), "success": bool(passed), "duration": duration(duration_ms)}

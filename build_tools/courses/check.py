@@ -1,0 +1,60 @@
+"""``isdp check`` for courses: course.yaml files, notebook modules and every quiz question,
+without a Sphinx build (the same parsers the build uses)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import ContentError
+from .model import Course, read_courses
+from .notebook import check_notebook
+from .questions import extract_questions
+
+
+def check_module(path: Path) -> tuple[list[tuple[str, int]], list[ContentError]]:
+    """Question ids (in order) and errors of one module file, .md or .ipynb."""
+    errors: list[ContentError] = []
+    if path.suffix == ".ipynb":
+        converted, errors = check_notebook(path)
+        if converted is None:
+            return [], errors
+        text = converted.text
+    else:
+        text = path.read_text(encoding="utf-8")
+    ids: list[tuple[str, int]] = []
+    for question, question_errors in extract_questions(text, path):
+        errors.extend(question_errors)
+        ids.append((question.id, question.line))
+    return ids, errors
+
+
+def duplicate_ids(course: Course, ids: dict[str, list[tuple[str, int]]]) -> list[ContentError]:
+    """Question ids used twice in a course; ``ids`` maps each module to (id, line) pairs."""
+    errors: list[ContentError] = []
+    first: dict[str, str] = {}
+    for module in course.modules:
+        path = course.module_path(module)
+        for qid, line in ids.get(module, []):
+            if qid in first:
+                errors.append(
+                    ContentError(
+                        path,
+                        line,
+                        f"question id '{qid}' is used twice in "
+                        f"course '{course.id}' (first at {first[qid]})",
+                    )
+                )
+            else:
+                first[qid] = f"{path.name}:{line}"
+    return errors
+
+
+def check_courses(srcdir: Path, docnames: set[str]) -> list[ContentError]:
+    courses, errors = read_courses(srcdir)
+    for course in courses:
+        ids: dict[str, list[tuple[str, int]]] = {}
+        for module in course.modules:
+            ids[module], module_errors = check_module(course.module_path(module))
+            errors.extend(module_errors)
+        errors.extend(duplicate_ids(course, ids))
+    return errors

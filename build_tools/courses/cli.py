@@ -1,0 +1,82 @@
+"""``isdp courses``: list the courses and move a Markdown module to a Jupyter notebook."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import click
+import nbformat
+
+from .. import front_matter
+from ..errors import ContentError, ContentErrors
+from .check import check_module
+from .model import load_courses
+from .notebook import markdown_to_notebook
+
+
+@click.group("courses")
+def courses() -> None:
+    """Training courses: list them, convert modules."""
+
+
+def _fail(errors: list[ContentError]) -> None:
+    for error in errors:
+        click.echo(str(error), err=True)
+    click.echo(f"isdp: courses: {len(errors)} problem(s)", err=True)
+    raise SystemExit(1)
+
+
+@courses.command("list")
+@click.option(
+    "--src",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Site source directory.",
+)
+def list_courses(src: Path) -> None:
+    """Each course with who must take it, and its modules with their question counts."""
+    try:
+        found = load_courses(src)
+    except ContentError as exc:
+        _fail([exc])
+    except ContentErrors as exc:
+        _fail(exc.errors)
+    for course in found:
+        required = ", ".join(course.required_for)
+        click.echo(
+            f"{course.id}  {course.title}  (required for: {required}; "
+            f"pass mark {course.mastery_score:.0%})"
+        )
+        for module in course.modules:
+            ids, _ = check_module(course.module_path(module))
+            click.echo(f"  {module}  {course.module_path(module).suffix}  {len(ids)} questions")
+
+
+@courses.command("notebook")
+@click.argument("module", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Notebook to write (default: the module's name with .ipynb).",
+)
+def to_notebook(module: Path, out: Path | None) -> None:
+    """Write a Markdown MODULE as a Jupyter notebook that builds the same page."""
+    if module.suffix != ".md":
+        _fail([ContentError(module, None, "the module to convert must be a .md file")])
+    _, errors = check_module(module)
+    errors = front_matter.check_text(module.read_text(encoding="utf-8"), module) + errors
+    if errors:
+        _fail(errors)
+    out = out or module.with_suffix(".ipynb")
+    if out.exists():
+        _fail([ContentError(out, None, "already exists; remove it or choose --out")])
+    notebook = markdown_to_notebook(module.read_text(encoding="utf-8"))
+    # Write beside the target, then move: never a half-written notebook.
+    handle, temporary = tempfile.mkstemp(dir=out.parent or Path("."), suffix=".ipynb.tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        nbformat.write(notebook, stream)
+    os.replace(temporary, out)
+    click.echo(f"isdp: wrote {out}; delete {module} (a module exists in one form only)")

@@ -1,0 +1,106 @@
+"""Wire the courses into Sphinx: directives, the notebook parser, module pages, checks, assets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from ..logging import Warn, warn_error
+from ..site import site_settings
+from . import nodes as qn
+from .check import duplicate_ids
+from .directives import (
+    CourseList,
+    CourseOutline,
+    CourseSchema,
+    QuizDirective,
+    ScenarioDirective,
+    _doc_link,
+    course_of,
+    env_questions,
+)
+from .model import COURSE_FILE, COURSES_DIR, read_courses
+from .notebook import NotebookParser
+
+
+def _module_page(app: Sphinx, doctree: nodes.document) -> None:
+    """Number a module's questions and add its header line, tracking slot and result panel."""
+    docname = app.env.docname
+    course, module = course_of(docname, Path(app.srcdir))
+    if course is None or module is None:
+        return
+    app.env.note_dependency(str(course.folder / COURSE_FILE))
+    questions = list(doctree.findall(qn.quiz_question))
+    for number, question in enumerate(questions, start=1):
+        question["number"], question["total"] = number, len(questions)
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None:
+        return
+    index = course.modules.index(module)
+    meta = nodes.paragraph(classes=["isdp-module-meta"])
+    meta += nodes.Text(f"Module {index + 1} of {len(course.modules)} in ")
+    meta += _doc_link(course.docname, course.title)
+    plural = "" if len(questions) == 1 else "s"
+    meta += nodes.Text(
+        f" · {len(questions)} question{plural} · pass mark {round(course.mastery_score * 100)}%"
+    )
+    section.insert(1, meta)
+    section.insert(2, qn.quiz_module_status())
+    following = course.modules[index + 1] if index + 1 < len(course.modules) else None
+    section += qn.quiz_result(
+        course=course.id,
+        module=module,
+        mastery=course.mastery_score,
+        cycle_start=site_settings(app).training.cycle_start_month,
+        next=course.module_docname(following) if following else None,
+        course_doc=course.docname,
+    )
+
+
+def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    env_questions(env).pop(docname, None)
+
+
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    theirs = env_questions(other)
+    for docname in docnames:
+        if docname in theirs:
+            env_questions(env)[docname] = theirs[docname]
+
+
+def _check(app: Sphinx, env: BuildEnvironment) -> None:
+    """course.yaml errors, and question ids used twice in one course."""
+    courses, errors = read_courses(Path(app.srcdir))
+    for error in errors:
+        warn_error(Warn.COURSE, error)
+    questions = env_questions(env)
+    for course in courses:
+        ids = {m: questions.get(course.module_docname(m), []) for m in course.modules}
+        for error in duplicate_ids(course, ids):
+            warn_error(Warn.QUIZ, error)
+
+
+def _assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The quiz runtime loads only on course pages."""
+    if pagename.startswith(f"{COURSES_DIR}/") and app.builder.format == "html":
+        app.add_css_file("quiz.css")
+        app.add_js_file("quiz.js", defer="defer")
+
+
+def setup_courses(app: Sphinx) -> None:
+    qn.setup_nodes(app)
+    app.add_directive("quiz", QuizDirective)
+    app.add_directive("scenario", ScenarioDirective)
+    app.add_directive("course", CourseOutline)
+    app.add_directive("course-list", CourseList)
+    app.add_directive("course-schema", CourseSchema)
+    app.add_source_suffix(".ipynb", "ipynb")
+    app.add_source_parser(NotebookParser)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("doctree-read", _module_page)
+    app.connect("env-check-consistency", _check)
+    app.connect("html-page-context", _assets)

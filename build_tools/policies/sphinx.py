@@ -1,0 +1,223 @@
+"""Sphinx side of the policy templates: roles, directives and the consistency check.
+
+``{policy-template} <id>`` renders a template into a tiny page (content/policies/<id>.md);
+the page depends on the template, parameters.yaml and duties.yaml, so an incremental build
+re-reads exactly the pages whose template changed. ``{policy-index}``, ``{policy-crosswalk}``
+and ``{policy-coverage}`` draw the tables from every template's front matter.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util.docutils import SphinxDirective
+
+from .. import traceability
+from ..errors import ContentError, ContentErrors
+from ..logging import Warn, warn, warn_error
+from ..site import site_settings
+from . import compose, district, frameworks, parameters, templates
+from .district import PLACEHOLDERS
+
+PAGES_DIR = "content/policies"
+
+
+def placeholder_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any,
+                     options: dict | None = None, content: list | None = None):
+    """``{policy-placeholder}`name``` -> "[District name]", marked by brackets and a dashed box."""
+    label = PLACEHOLDERS.get(text)
+    if label is None:
+        msg = inliner.reporter.error(f"unknown district placeholder '{text}'", line=lineno)
+        return [inliner.problematic(rawtext, rawtext, msg)], [msg]
+    return [nodes.inline(rawtext, f"[{label}]", classes=["isdp-placeholder"])], []
+
+
+def value_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any,
+               options: dict | None = None, content: list | None = None):
+    """``{policy-value}`param``` -> the MDE default, linked to the page's parameter table."""
+    env = inliner.document.settings.env
+    try:
+        registry, _ = parameters.load(Path(env.srcdir))
+    except (ContentError, ContentErrors):
+        return [nodes.inline(rawtext, text)], []
+    param = registry.get(text)
+    if param is None:
+        msg = inliner.reporter.error(f"unknown policy parameter '{text}'", line=lineno)
+        return [inliner.problematic(rawtext, rawtext, msg)], [msg]
+    ref = nodes.reference(rawtext, str(param.floor), internal=True, refid=nodes.make_id(f"param-{text}"),
+                          classes=["isdp-param"])
+    return [ref], []
+
+
+def _context(env: BuildEnvironment) -> dict[str, Any] | None:
+    try:
+        return templates.validation_context(Path(env.srcdir))
+    except (ContentError, ContentErrors):
+        return None  # reported with its line by the consistency check
+
+
+class _PolicyDirective(SphinxDirective):
+    def note_sources(self) -> None:
+        srcdir = Path(self.env.srcdir)
+        # Files only: Sphinx treats a directory dependency as missing and re-reads every time.
+        for name in (parameters.PARAMETERS_FILE, traceability.DUTIES_FILE):
+            self.env.note_dependency(str(srcdir / name))
+
+    def render_markdown(self, text: str, lineno: int) -> None:
+        renderer = getattr(self.state, "_renderer", None)
+        if renderer is None:
+            warn(Warn.POLICY, f"{{{self.name}}} works only in MyST Markdown pages", self.get_location())
+            return
+        renderer.nested_render_text(text, lineno)
+
+    @contextmanager
+    def source(self, path: Path):
+        """Report warnings of rendered template text at the template's own lines."""
+        renderer = self.state._renderer
+        document, reporter = renderer.document, renderer.reporter
+        saved = document["source"], reporter.source, getattr(reporter, "get_source_and_line", None)
+        document["source"] = reporter.source = str(path)
+        reporter.get_source_and_line = lambda line: (str(path), line)
+        try:
+            yield
+        finally:
+            document["source"], reporter.source = saved[0], saved[1]
+            if saved[2] is not None:
+                reporter.get_source_and_line = saved[2]
+            else:
+                del reporter.get_source_and_line
+
+    def all_templates(self) -> list[templates.Template] | None:
+        self.note_sources()
+        srcdir = Path(self.env.srcdir)
+        for path in templates.template_paths(srcdir):
+            self.env.note_dependency(str(path))
+        # A new policy means a new entry in frameworks.REQUIRED_POLICIES: re-read then.
+        self.env.note_dependency(frameworks.__file__)
+        try:
+            return templates.load_all(srcdir)
+        except (ContentError, ContentErrors):
+            return None
+
+
+class PolicyTemplate(_PolicyDirective):
+    """``{policy-template} <id>``: the whole policy page, placeholders marked."""
+
+    required_arguments = 1
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        self.note_sources()
+        srcdir = Path(self.env.srcdir)
+        path = srcdir / templates.TEMPLATES_DIR / f"{self.arguments[0]}{templates.SUFFIX}"
+        if not path.exists():
+            warn(Warn.POLICY, f"no policy template {path.name} in {templates.TEMPLATES_DIR}",
+                 self.get_location())
+            return []
+        self.env.note_dependency(str(path))
+        context = _context(self.env)
+        if context is None:
+            return []
+        try:
+            template = templates.read(path, context)
+        except (ContentError, ContentErrors):
+            return []
+        duties = {d.id: d.source for d in traceability.load(srcdir)[0]}
+        registry = context["parameters"]
+        self.render_markdown(compose.site_page(template, registry, duties), self.lineno)
+        body = templates.render(template, compose.site_context(registry, site_settings(self.env.app)))
+        with self.source(path):
+            self.render_markdown(body, template.body_line - 1)
+        return []
+
+
+class PolicyIndex(_PolicyDirective):
+    """``{policy-index}``: the 22 policies with owner, CSF functions and parameter count."""
+
+    def run(self) -> list[nodes.Node]:
+        found = self.all_templates()
+        if found:
+            self.render_markdown(compose.index_table(found), self.lineno)
+        return []
+
+
+class PolicyCrosswalk(_PolicyDirective):
+    """``{policy-crosswalk}``: policies x CSF 2.0 functions, categories in the cells."""
+
+    def run(self) -> list[nodes.Node]:
+        found = self.all_templates()
+        if found:
+            self.render_markdown(compose.crosswalk_matrix(found), self.lineno)
+        return []
+
+
+class PolicyCoverage(_PolicyDirective):
+    """``{policy-coverage}``: which CSF categories the policies cover and which they do not."""
+
+    def run(self) -> list[nodes.Node]:
+        found = self.all_templates()
+        if found:
+            self.render_markdown(compose.coverage_text(found), self.lineno)
+        return []
+
+
+class PolicyParameters(_PolicyDirective):
+    """``{policy-parameters}``: every MDE floor, its source and the policies using it."""
+
+    def run(self) -> list[nodes.Node]:
+        found = self.all_templates()
+        if found:
+            registry, _ = parameters.load(Path(self.env.srcdir))
+            self.render_markdown(compose.parameters_table(registry, found), self.lineno)
+        return []
+
+
+class PolicySchema(_PolicyDirective):
+    """``{policy-schema} front-matter|district|person``: keys of a declared schema."""
+
+    required_arguments = 1
+    MODELS = {"front-matter": templates.PolicyFrontMatter, "district": district.District,
+              "district-file": district.DistrictFile, "contact": district.Contact}
+
+    def run(self) -> list[nodes.Node]:
+        model = self.MODELS.get(self.arguments[0])
+        if model is None:
+            warn(Warn.POLICY, f"unknown schema '{self.arguments[0]}' (known: {', '.join(self.MODELS)})",
+                 self.get_location())
+            return []
+        self.render_markdown(compose.schema_table(model), self.lineno)
+        return []
+
+
+def check(srcdir: Path, docnames: set[str]) -> list[ContentError]:
+    """Template errors plus: every template has its page under content/policies/."""
+    errors = templates.check(srcdir)
+    for path in templates.template_paths(srcdir):
+        policy_id = path.name.removesuffix(templates.SUFFIX)
+        if f"{PAGES_DIR}/{policy_id}" not in docnames:
+            errors.append(ContentError(path, 1, f"no page {PAGES_DIR}/{policy_id}.md shows this "
+                                                f"template (it holds '{{policy-template}} {policy_id}')"))
+    return errors
+
+
+def _check_build(app: Sphinx, env: BuildEnvironment) -> None:
+    for error in check(Path(app.srcdir), set(env.found_docs)):
+        warn_error(Warn.POLICY, error)
+
+
+def setup_policies(app: Sphinx) -> None:
+    app.add_role("policy-placeholder", placeholder_role)
+    app.add_role("policy-value", value_role)
+    app.add_directive("policy-template", PolicyTemplate)
+    app.add_directive("policy-index", PolicyIndex)
+    app.add_directive("policy-crosswalk", PolicyCrosswalk)
+    app.add_directive("policy-coverage", PolicyCoverage)
+    app.add_directive("policy-parameters", PolicyParameters)
+    app.add_directive("policy-schema", PolicySchema)
+    app.connect("env-check-consistency", _check_build)
+    app.add_css_file("isdp-policies.css")

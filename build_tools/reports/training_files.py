@@ -1,0 +1,173 @@
+"""The files of the training report: compliance.csv, overdue.csv, unverified.csv,
+summary.json and index.html, written together into place (see output.atomic_dir)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from .charts import Bar, bar_chart
+from .output import atomic_dir
+from .render import render
+from .training import TrainingReport
+
+LEA_CHART_ROWS = 25
+HTML_UNVERIFIED_ROWS = 200
+PERSON = ["employee_id", "name", "email", "lea_code", "lea_name", "role"]
+
+
+def _day(text: str | None) -> str:
+    return text[:10] if text else ""
+
+
+def summary(report: TrainingReport) -> dict[str, Any]:
+    total = len(report.rows)
+    return {
+        "cycle": report.cycle,
+        "cycle_start": report.start.isoformat(),
+        "cycle_end_exclusive": report.end.isoformat(),
+        "as_of": report.as_of.isoformat(),
+        "employees": total,
+        "compliant": report.compliant,
+        "not_compliant": total - report.compliant,
+        "percent_compliant": round(100.0 * report.compliant / total, 1) if total else 0.0,
+        "trusted_authorities": report.trusted_authorities,
+        "by_course": [
+            {
+                "course": t.key,
+                "title": t.name,
+                "required": t.required,
+                "passed": t.compliant,
+                "percent": t.percent,
+            }
+            for t in report.by_course
+        ],
+        "by_lea": [
+            {
+                "lea_code": t.key,
+                "lea_name": t.name,
+                "employees": t.required,
+                "compliant": t.compliant,
+                "percent": t.percent,
+            }
+            for t in report.by_lea
+        ],
+        "most_missed": {
+            course: [
+                {
+                    "question": q.iri,
+                    "label": q.label,
+                    "answers": q.answers,
+                    "wrong": q.misses,
+                    "percent_wrong": q.miss_rate,
+                }
+                for q in questions
+            ]
+            for course, questions in report.questions.items()
+        },
+        "unverified_completions": len(report.unverified),
+        "not_on_roster": report.not_on_roster,
+        "store": report.store_counts,
+    }
+
+
+def write_report(report: TrainingReport, out: Path) -> Path:
+    course_ids = [course.id for course in report.courses]
+    titles = {course.id: course.title for course in report.courses}
+    last_day = (report.end - dt.timedelta(days=1)).date().isoformat()
+    with atomic_dir(out) as tmp:
+        with (tmp / "compliance.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(
+                PERSON
+                + ["compliant"]
+                + [f"{c}_{k}" for c in course_ids for k in ("status", "passed_on")]
+            )
+            for row in report.rows:
+                e = row.employee
+                cells = [
+                    e.employee_id,
+                    e.name,
+                    e.email,
+                    e.lea_code,
+                    e.lea_name,
+                    e.role,
+                    "yes" if row.compliant else "no",
+                ]
+                for course in course_ids:
+                    status = row.courses.get(course)
+                    cells += (
+                        ["not required", ""]
+                        if status is None
+                        else [status.label, _day(status.passed_on)]
+                    )
+                writer.writerow(cells)
+        with (tmp / "overdue.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(PERSON + ["missing_courses", "cycle", "due_by"])
+            for row in report.overdue:
+                e = row.employee
+                writer.writerow(
+                    [
+                        e.employee_id,
+                        e.name,
+                        e.email,
+                        e.lea_code,
+                        e.lea_name,
+                        e.role,
+                        "; ".join(titles[c] for c in row.missing),
+                        report.cycle,
+                        last_day,
+                    ]
+                )
+        with (tmp / "unverified.csv").open("w", newline="", encoding="utf-8") as handle:
+            fields = ["statement_id", "learner", "course", "actor", "authority", "timestamp"]
+            writer = csv.DictWriter(handle, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(report.unverified)
+        data = summary(report)
+        (tmp / "summary.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        course_chart = bar_chart(
+            "chart-courses",
+            f"Share of employees who passed each course, {report.cycle}",
+            [
+                Bar(t.name, t.percent, f"{t.percent} % ({t.compliant:,} of {t.required:,})")
+                for t in report.by_course
+            ],
+        )
+        leas = report.by_lea[:LEA_CHART_ROWS]
+        lea_chart = bar_chart(
+            "chart-leas",
+            f"Compliance by LEA, lowest first, {report.cycle}",
+            [
+                Bar(
+                    f"{t.name} ({t.key})",
+                    t.percent,
+                    f"{t.percent} % ({t.compliant:,} of {t.required:,})",
+                )
+                for t in leas
+            ],
+        )
+        note = (
+            f"the chart shows the {LEA_CHART_ROWS} lowest, the table all {len(report.by_lea)}"
+            if len(report.by_lea) > LEA_CHART_ROWS
+            else ""
+        )
+        html = render(
+            "training.html",
+            title=f"Training compliance {report.cycle}",
+            description=f"Annual security awareness and FERPA training compliance for {report.cycle}.",
+            r=report,
+            pct=data["percent_compliant"],
+            last_day=last_day,
+            as_of=report.as_of.strftime("%Y-%m-%d %H:%M UTC"),
+            course_chart=course_chart,
+            lea_chart=lea_chart,
+            lea_chart_note=note,
+            shown_unverified=report.unverified[:HTML_UNVERIFIED_ROWS],
+        )
+        (tmp / "index.html").write_text(html, encoding="utf-8")
+    return out

@@ -1,0 +1,149 @@
+"""``isdp lrs serve``, ``isdp learners links`` and ``isdp cmi5 package``: thin wrappers.
+
+The work lives in lrs_server.py, links.py and cmi5.py; errors print ``path:line: message``
+and exit 1, and no output is left half-written.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import click
+
+from ..errors import ContentError, ContentErrors
+
+SRC_OPTION = click.option("--src", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+                          show_default=True, help="Site source directory (holds site.yaml).")
+DIR_OPTION = click.option("--lrs-dir", type=click.Path(file_okay=False, path_type=Path),
+                          default=Path(".isdp/lrs"), show_default=True,
+                          help="Ralph's directory: auth.json (logins) and statements/.")
+
+
+def _fail(lines: list[str], what: str = "error") -> None:
+    for line in lines:
+        click.echo(line, err=True)
+    click.echo(f"isdp: {what}: {len(lines)} problem(s)", err=True)
+    raise SystemExit(1)
+
+
+def _content_errors(exc: ContentError | ContentErrors) -> list[str]:
+    return [str(e) for e in exc.errors] if isinstance(exc, ContentErrors) else [str(exc)]
+
+
+def _http_url(value: str, option: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        _fail([f"{option}: '{value}' is not an http(s) URL"])
+    return value
+
+
+@click.group()
+def lrs() -> None:
+    """The local LRS (Ralph) for previews and tests."""
+
+
+@lrs.command("serve")
+@DIR_OPTION
+@click.option("--port", type=int, default=8100, show_default=True, help="Loopback port (0: any free port).")
+@click.option("--cors-origin", "origins", multiple=True,
+              default=("http://127.0.0.1:8000", "http://localhost:8000"), show_default=True,
+              help="Origin of the site allowed to send statements (repeat for several).")
+def lrs_serve(lrs_dir: Path, port: int, origins: tuple[str, ...]) -> None:
+    """Run Ralph on 127.0.0.1 (fs backend, scopes enforced) until Ctrl+C."""
+    from .lrs_server import AUTH_FILE, Credential, LocalLRS, write_credentials
+
+    for origin in origins:
+        _http_url(origin, "--cors-origin")
+    if not (lrs_dir / AUTH_FILE).exists():
+        password = secrets.token_urlsafe(18)
+        write_credentials(lrs_dir, [Credential("admin", password, ("all",),
+                                               {"objectType": "Agent",
+                                                "account": {"homePage": "http://127.0.0.1", "name": "admin"}})])
+        click.echo(f"isdp: created the login admin / {password} (all scopes; stored hashed in "
+                   f"{lrs_dir / AUTH_FILE}); write it down now")
+    server = LocalLRS(lrs_dir, port=port, cors_origins=list(origins))
+    try:
+        server.start()
+    except RuntimeError as exc:
+        _fail([f"isdp: {exc}"], what="LRS failed")
+    click.echo(f"isdp: LRS on {server.url} for {', '.join(origins)} (Ctrl+C to stop)")
+    try:
+        assert server.process is not None
+        server.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+@click.group()
+def learners() -> None:
+    """Learners without an LMS: personal launch links."""
+
+
+@learners.command("links")
+@SRC_OPTION
+@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Roster CSV: employee_id, name, email, lea_code, lea_name, role.")
+@click.option("--lrs-url", required=True, help="The LRS's xAPI endpoint as learners' browsers reach it.")
+@click.option("--base-url", default=None, help="Public address of the site (default: site_url of site.yaml).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="CSV of personal links to write (it holds credentials: keep it private).")
+@DIR_OPTION
+@click.option("--home-page", default=None,
+              help="account.homePage of every learner (default: the origin of site_url).")
+@click.option("--rotate", is_flag=True, help="Issue new links to learners who already have one.")
+def learners_links(src: Path, roster: Path, lrs_url: str, base_url: str | None, out: Path, lrs_dir: Path,
+                   home_page: str | None, rotate: bool) -> None:
+    """Provision one LRS login per learner and write their personal launch links."""
+    from ..settings import load_settings
+    from . import links
+
+    try:
+        settings = load_settings(src)
+        people = links.read_roster(roster)
+        home = home_page or links.default_home_page(str(settings.site_url))
+        credentials, auth = links.plan(people, lrs_dir, home_page=home, rotate=rotate, roster=roster)
+    except (ContentError, ContentErrors) as exc:
+        _fail(_content_errors(exc), what="links not written")
+    endpoint = _http_url(lrs_url, "--lrs-url")
+    endpoint = endpoint if endpoint.endswith("/") else endpoint + "/"
+    site = _http_url(base_url or str(settings.site_url), "--base-url")
+    urls = {p.employee_id: links.launch_link(site, endpoint, links.learner_actor(p, home), auth[p.employee_id],
+                                             lea=p.lea_code) for p in people}
+    tmp = links.write_links_csv(out, people, urls)
+    try:
+        links.apply(lrs_dir, credentials)
+    except Exception:
+        tmp.unlink(missing_ok=True)
+        raise
+    tmp.replace(out)
+    click.echo(f"isdp: wrote {len(people)} personal link(s) to {out} (private: it holds credentials); "
+               f"restart the LRS so that it reads the new logins")
+
+
+@click.group()
+def cmi5() -> None:
+    """cmi5 packages for import into an LMS."""
+
+
+@cmi5.command("package")
+@SRC_OPTION
+@click.argument("course")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The .zip to write (cmi5.xml at its root, then the built site).")
+def cmi5_package(src: Path, course: str, out: Path) -> None:
+    """Package COURSE (its id, e.g. ferpa) for import into a cmi5 LMS."""
+    from .cmi5 import package
+
+    try:
+        aus = package(src, course, out)
+    except (ContentError, ContentErrors) as exc:
+        _fail(_content_errors(exc), what="package not written")
+    click.echo(f"isdp: wrote {out}: course {course}, {len(aus)} AU(s) "
+               f"({sum(au.move_on == 'Passed' for au in aus)} with a quiz)")
+
+
+COMMANDS = [lrs, learners, cmi5]

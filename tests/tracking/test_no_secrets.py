@@ -1,0 +1,43 @@
+"""No credential ever reaches the built site, even when the source folder holds some."""
+
+from __future__ import annotations
+
+import base64
+import shutil
+
+from build_tools.build import build
+from build_tools.xapi.links import launch_link, learner_actor, provision, write_links_csv
+
+from ..conftest import REPO
+from .conftest import HOME, LEARNERS
+
+
+def test_the_built_site_holds_no_credential(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    for entry in REPO.iterdir():
+        if entry.name in ("content", "guidance", "courses", "conf.py", "site.yaml"):
+            (shutil.copytree if entry.is_dir() else shutil.copy)(entry, src / entry.name)
+        elif not entry.name.startswith((".", "_")) and entry.name != "node_modules":
+            (src / entry.name).symlink_to(entry)
+    # An administrator who ran `isdp learners links` inside the site folder.
+    auth = provision(LEARNERS, src / ".isdp" / "lrs", home_page=HOME)
+    links = {lr.employee_id: launch_link("https://www.mdek12.org/isdp/", "https://lrs.mdek12.org/xAPI/",
+                                         learner_actor(lr, HOME), auth[lr.employee_id]) for lr in LEARNERS}
+    write_links_csv(src / "links.csv", LEARNERS, links).replace(src / "links.csv")
+    result = build(src, tmp_path / "html", status=None)
+    assert result.ok, result.warnings
+
+    secrets = []
+    for header in auth.values():
+        token = header.split()[1]
+        secrets += [token, base64.b64decode(token).decode().split(":", 1)[1]]
+    hashes = [line.split('"')[3] for line in (src / ".isdp/lrs/auth.json").read_text().splitlines()
+              if '"hash"' in line]
+    files = [p for p in (tmp_path / "html").rglob("*") if p.is_file()]
+    assert len(files) > 20
+    for path in files:
+        data = path.read_bytes()
+        for secret in secrets + hashes:
+            assert secret.encode() not in data, f"{path} holds a credential"
+    assert not (tmp_path / "html" / "links.csv").exists()
