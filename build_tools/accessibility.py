@@ -7,8 +7,11 @@
   ``<h1>``, so they get level 2.
 
 - furo's drawers (site navigation and page contents on narrow screens) open only from
-  ``<label>`` icons that the keyboard cannot reach (WCAG 2.1.1): static/isdp-drawers.js
+  ``<label>`` icons that the keyboard cannot reach (WCAG 2.1.1): static/isdp-keyboard.js
   turns them into buttons.
+- A code block or wide table that scrolls sideways cannot be scrolled from the keyboard
+  unless it can take focus (axe ``scrollable-region-focusable``): isdp-keyboard.js gives
+  each box that actually scrolls ``tabindex="0"`` (it depends on the window's width).
 
 Colour, focus and drawer visibility fixes live in build_tools/static/isdp.css.
 """
@@ -33,4 +36,4 @@ def _fix_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, 
 
 def setup_accessibility(app: Sphinx) -> None:
     app.connect("html-page-context", _fix_page, priority=AFTER_THEME)
-    app.add_js_file("isdp-drawers.js", loading_method="defer")
+    app.add_js_file("isdp-keyboard.js", loading_method="defer")

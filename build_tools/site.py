@@ -70,6 +70,8 @@ def _configure(app: Sphinx, config: Config) -> None:
     config.html_show_sourcelink = False
     config.html_show_sphinx = False
     config.html_permalinks_icon = "#"
+    # Our own icon: without one, browsers ask for /favicon.ico and log a 404 console error.
+    config.html_favicon = str(STATIC_DIR / "isdp-favicon.svg")
     config.html_theme_options = {
         "top_of_page_buttons": [],
         "navigation_with_keys": False,

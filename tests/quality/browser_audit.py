@@ -45,6 +45,7 @@ _REFRESH = re.compile(rb'<meta http-equiv="refresh"[^>]*>', re.IGNORECASE)
 class PageAudit:
     path: str
     requests: list[str] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)  # requests that carry data (not GET/HEAD)
     foreign_requests: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
@@ -61,40 +62,69 @@ def same_origin(url: str, origin: str) -> bool:
     return f"{parts.scheme}://{parts.netloc}" == origin
 
 
-def open_recorded(chromium, base_url: str, path: str, audit: PageAudit, scheme: str = "light"):
-    """A new context and page on ``path`` with every recorder attached; returns both."""
-    context = chromium.new_context(viewport=VIEWPORT, color_scheme=scheme)
-    context.add_init_script(RECORDER)
+class Recorder:
+    """One browser context that records everything its page does, page after page.
 
-    def route(route_, request) -> None:
-        if not same_origin(request.url, base_url):
-            audit.foreign_requests.append(request.url)
-            route_.abort()
-        elif request.resource_type == "document":
-            # Narrow exception: a page that only redirects (the root index.html, by meta
-            # refresh) is audited with the refresh removed, so that axe and the recorders
-            # see that page itself rather than the page it leads to.
-            response = route_.fetch()
-            route_.fulfill(response=response, body=_REFRESH.sub(b"", response.body()))
-        else:
-            route_.continue_()
+    The context is reused from page to page, so the theme's files come from the browser's
+    cache as they do for a reader; a request to another origin is never cached (it is
+    aborted), so it is caught on every page that makes it.
+    """
 
-    context.route("**/*", route)
-    page = context.new_page()
-    page.on("request", lambda request: audit.requests.append(request.url))
-    page.on("console", lambda message: audit.console_errors.append(message.text)
-            if message.type == "error" else None)
-    page.on("pageerror", lambda error: audit.page_errors.append(str(error)))
-    page.goto(f"{base_url}/{path}")
-    page.wait_for_load_state("networkidle")
-    return context, page
+    def __init__(self, chromium, base_url: str, scheme: str = "light"):
+        self.base_url = base_url
+        self.audit = PageAudit("")
+        self.context = chromium.new_context(viewport=VIEWPORT, color_scheme=scheme)
+        self.context.add_init_script(RECORDER)
+        own = re.escape(base_url + "/")
+        self.context.route(re.compile(f"^(?!{own})"), self._abort_foreign)
+        self.context.route(re.compile(f"^{own}.*\\.html(\\?.*)?$"), self._without_refresh)
+        self.page = self.context.new_page()
+        self.page.on("request", self._record)
+        self.page.on("console", lambda message: self.audit.console_errors.append(message.text)
+                     if message.type == "error" else None)
+        self.page.on("pageerror", lambda error: self.audit.page_errors.append(str(error)))
+
+    def _record(self, request) -> None:
+        self.audit.requests.append(request.url)
+        if request.method not in ("GET", "HEAD"):
+            self.audit.sent.append(f"{request.method} {request.url}")
+
+    def _abort_foreign(self, route, request) -> None:
+        self.audit.foreign_requests.append(request.url)
+        route.abort()
+
+    def _without_refresh(self, route, request) -> None:
+        # Narrow exception: a page that only redirects (the root index.html, by meta
+        # refresh) is audited with the refresh removed, so that axe and the recorders see
+        # that page itself rather than the page it leads to.
+        response = route.fetch()
+        route.fulfill(response=response, body=_REFRESH.sub(b"", response.body()))
+
+    def visit(self, audit: PageAudit):
+        """Open ``audit.path``, record into ``audit``, and return the page once it is idle."""
+        self.audit = audit
+        self.page.goto(f"{self.base_url}/{audit.path}")
+        self.page.wait_for_load_state("networkidle")
+        return self.page
+
+    def finish(self) -> PageAudit:
+        """Collect what the page recorded itself; then forget cookies before the next page."""
+        audit = self.audit
+        audit.csp_violations += self.page.evaluate("window.__isdp.csp")
+        audit.cookies += [f"{c['name']} ({c['domain']})" for c in self.context.cookies()]
+        if self.page.evaluate("document.cookie"):
+            audit.cookies.append(f"document.cookie = {self.page.evaluate('document.cookie')!r}")
+        self.context.clear_cookies()
+        return audit
+
+    def close(self) -> None:
+        self.context.close()
 
 
-def finish_recording(context, page, audit: PageAudit) -> None:
-    audit.csp_violations += page.evaluate("window.__isdp.csp")
-    audit.cookies += [f"{c['name']} ({c['domain']})" for c in context.cookies()]
-    if page.evaluate("document.cookie"):
-        audit.cookies.append(f"document.cookie = {page.evaluate('document.cookie')!r}")
+def open_recorded(chromium, base_url: str, path: str, audit: PageAudit):
+    """A fresh recorder on one page; returns the recorder and the page."""
+    recorder = Recorder(chromium, base_url)
+    return recorder, recorder.visit(audit)
 
 
 def run_axe(page, axe_source: str) -> list[dict]:
@@ -103,8 +133,6 @@ def run_axe(page, axe_source: str) -> list[dict]:
         # library stays in node_modules (npm), never in the site or the repository.
         page.evaluate(axe_source)
     return page.evaluate(RUN_AXE, AXE_TAGS)
-
-
 
 
 def report(failures: dict[str, list[str]]) -> str:

@@ -13,7 +13,7 @@ import pytest
 
 from build_tools.quality.pages import built_pages
 
-from .browser_audit import AXE_JS, SCHEMES, PageAudit, finish_recording, open_recorded, run_axe
+from .browser_audit import AXE_JS, SCHEMES, PageAudit, Recorder, run_axe
 
 
 @pytest.fixture(scope="session")
@@ -30,20 +30,30 @@ def site_pages(shipped_site: Path) -> list[str]:
     return pages
 
 
+# Pages whose content is made in the browser, visited again in that state: address -> a
+# selector that appears once the content is there.
+DYNAMIC_VISITS = {"search.html?q=data+privacy": "#search-results li"}
+
+
 @pytest.fixture(scope="session")
 def audits(chromium, site_server: str, site_pages: list[str], axe_source: str) -> dict[str, PageAudit]:
-    """Visit every built page once and record what the quality gates check."""
+    """Visit every built page once (and the dynamic states above) and record what the
+    quality gates check."""
+    visits = [(path, None) for path in site_pages]
+    visits += [(url, ready) for url, ready in DYNAMIC_VISITS.items() if url.split("?")[0] in site_pages]
     results: dict[str, PageAudit] = {}
-    for path in site_pages:
-        audit = PageAudit(path)
-        context, page = open_recorded(chromium, site_server, path, audit)
-        try:
+    recorder = Recorder(chromium, site_server)
+    try:
+        for path, ready in visits:
+            page = recorder.visit(PageAudit(path))
+            if ready:
+                page.wait_for_selector(ready)
             for scheme in SCHEMES:
                 page.emulate_media(color_scheme=scheme)
-                audit.axe[scheme] = run_axe(page, axe_source)
-            finish_recording(context, page, audit)
-        finally:
-            context.close()
-        results[path] = audit
+                recorder.audit.axe[scheme] = run_axe(page, axe_source)
+            page.emulate_media(color_scheme=SCHEMES[0])
+            results[path] = recorder.finish()
+    finally:
+        recorder.close()
     return results
 

@@ -33,5 +33,5 @@ def test_every_page_has_no_axe_wcag_violations(audits, scheme):
 
 
 def test_every_built_page_was_audited(audits, site_pages):
-    assert sorted(audits) == site_pages
+    assert set(site_pages) <= set(audits)
     assert all(set(audit.axe) == set(SCHEMES) for audit in audits.values())

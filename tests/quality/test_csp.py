@@ -12,7 +12,7 @@ from build_tools.check import run_checks
 from build_tools.csp import source_hash
 from build_tools.quality.pages import serve
 
-from .browser_audit import PageAudit, finish_recording, open_recorded
+from .browser_audit import PageAudit, open_recorded
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -37,12 +37,14 @@ def _policy(html_file) -> dict[str, list[str]]:
 
 @pytest.fixture
 def full_site(make_site):
-    """The shipped content plus a probe page; build_tools is linked in for the traceability
-    map, which names repository files as features."""
+    """The shipped content plus a probe page; the rest of the repository is linked in for
+    the traceability map, which names repository files as features."""
 
     def _make(probe: str = PROBE, lrs_origins: str | None = None):
         src = make_site({"content/probe.md": probe}, copy_content=True)
-        (src / "build_tools").symlink_to(REPO / "build_tools", target_is_directory=True)
+        for item in REPO.iterdir():
+            if not item.name.startswith(".") and not (src / item.name).exists():
+                (src / item.name).symlink_to(item, target_is_directory=item.is_dir())
         if lrs_origins is not None:
             _with_lrs_origins(src, lrs_origins)
         return src
@@ -76,7 +78,7 @@ def test_inline_code_runs_under_the_policy_and_other_origins_are_refused(full_si
     assert result.ok, result.warnings
     with serve(result.outdir) as base_url:
         audit = PageAudit("content/probe.html")
-        context, page = open_recorded(chromium, base_url, audit.path, audit)
+        recorder, page = open_recorded(chromium, base_url, audit.path, audit)
         try:
             assert page.evaluate('document.getElementById("styled").dataset.ran') == "yes"
             assert page.evaluate('getComputedStyle(document.getElementById("styled")).color') \
@@ -88,9 +90,9 @@ def test_inline_code_runs_under_the_policy_and_other_origins_are_refused(full_si
             # ... an origin that is not listed is refused by the browser, before any request.
             page.evaluate("fetch('http://127.0.0.2:9/xAPI/statements').catch(() => null)")
             page.wait_for_function("window.__isdp.csp.length > 0")
-            finish_recording(context, page, audit)
+            recorder.finish()
         finally:
-            context.close()
+            recorder.close()
     assert [v.split(" at ")[0] for v in audit.csp_violations] == [
         "connect-src blocked http://127.0.0.2:9/xAPI/statements"]
 

@@ -42,7 +42,8 @@ HELPERS = """() => {
   window.__isdpKey = (el) => {
     const path = [];
     for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
-      path.unshift(`${node.tagName.toLowerCase()}:${Array.from(node.parentElement ? node.parentElement.children : []).indexOf(node)}`);
+      const siblings = node.parentElement ? Array.from(node.parentElement.children) : [];
+      path.unshift(`${node.tagName.toLowerCase()}:${siblings.indexOf(node)}`);
     }
     const label = (el.getAttribute('aria-label') || el.textContent || el.value || '').trim().slice(0, 40);
     return `${path.join('>')} "${label}"`;

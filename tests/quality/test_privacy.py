@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 
 from build_tools.quality.pages import ASSET_DIRS, quiz_pages
 
-from .browser_audit import PageAudit, finish_recording, open_recorded, report
+from .browser_audit import PageAudit, open_recorded, report
 
 # Attributes through which a page makes the browser fetch something (not plain links).
 SUBRESOURCE_ATTRIBUTES = {
@@ -96,15 +96,20 @@ def test_every_request_uses_the_page_scheme(audits, site_server):
 
 
 def _answer_every_question(page) -> int:
-    """Answer each question with its first choice and press each quiz button; returns the
-    number of controls used. Generic on purpose: it knows only native form controls."""
+    """Answer each question and press each button of the article; returns the number of
+    controls used. Generic on purpose: it knows native form controls, plus the quiz's
+    answer key (data-isdp-correct) when there is one, so that a module can be completed."""
     used = 0
-    for fieldset in page.locator("main fieldset").all():
-        choice = fieldset.locator("input[type=radio], input[type=checkbox]").first
-        if choice.count() and choice.is_visible() and choice.is_enabled():
+    for fieldset in page.locator("[role=main] fieldset, main fieldset").all():
+        key = fieldset.evaluate(
+            "(f) => (f.closest('[data-isdp-correct]') || {dataset: {}}).dataset.isdpCorrect || ''").split()
+        choices = [c for c in fieldset.locator("input[type=radio], input[type=checkbox]").all()
+                   if c.is_visible() and c.is_enabled()]
+        for choice in [c for c in choices if c.get_attribute("value") in key] or choices[:1]:
             choice.check()
             used += 1
-    for button in page.locator("main form button, main fieldset button").all():
+    buttons = page.locator("[role=main] button, main button").all()  # those there now
+    for button in buttons:
         if button.is_visible() and button.is_enabled():
             button.click()
             used += 1
@@ -119,15 +124,17 @@ def test_answering_a_quiz_in_practice_mode_stays_on_the_site(shipped_site, chrom
     failures = {}
     for path in pages:
         audit = PageAudit(path)
-        context, page = open_recorded(chromium, site_server, path, audit)
+        recorder, page = open_recorded(chromium, site_server, path, audit)
         try:
             assert _answer_every_question(page) > 0, f"{path}: found no question to answer"
-            finish_recording(context, page, audit)
+            recorder.finish()
         finally:
-            context.close()
+            recorder.close()
         problems = [f"request to another origin: {u}" for u in audit.foreign_requests]
         problems += [f"cookie set: {c}" for c in audit.cookies]
         problems += [f"CSP violation: {v}" for v in audit.csp_violations]
+        problems += [f"sent in practice mode: {request}" for request in audit.sent]
+        problems += audit.console_errors + audit.page_errors
         if problems:
             failures[path] = problems
     assert not failures, report(failures)

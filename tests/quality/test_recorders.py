@@ -7,7 +7,7 @@ import pytest
 from build_tools.csp import apply
 from build_tools.quality.pages import serve
 
-from .browser_audit import PageAudit, finish_recording, open_recorded, run_axe
+from .browser_audit import PageAudit, Recorder, open_recorded, run_axe
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Probe</title></head>
@@ -35,13 +35,13 @@ def probe_site(tmp_path_factory):
 
 def _visit(chromium, base_url: str, name: str, axe_source: str | None = None) -> PageAudit:
     audit = PageAudit(name)
-    context, page = open_recorded(chromium, base_url, name, audit)
+    recorder, page = open_recorded(chromium, base_url, name, audit)
     try:
         if axe_source:
             audit.axe["light"] = run_axe(page, axe_source)
-        finish_recording(context, page, audit)
+        recorder.finish()
     finally:
-        context.close()
+        recorder.close()
     return audit
 
 
@@ -63,3 +63,20 @@ def test_an_inline_script_without_its_hash_is_blocked_and_caught(chromium, probe
 def test_an_axe_violation_is_caught(chromium, probe_site, axe_source):
     audit = _visit(chromium, probe_site, "no-alt.html", axe_source)
     assert "image-alt" in {violation["id"] for violation in audit.axe["light"]}
+
+
+def test_one_recorder_blames_each_fault_on_its_own_page(chromium, probe_site):
+    """The audit reuses one browser context: faults still land on the page that made them,
+    even when that page comes after others (a foreign file is never served from cache)."""
+    recorder = Recorder(chromium, probe_site)
+    try:
+        audits = {}
+        for name in ("foreign.html", "cookie.html", "no-alt.html", "foreign.html"):
+            recorder.visit(PageAudit(name))
+            audits.setdefault(name, []).append(recorder.finish())
+    finally:
+        recorder.close()
+    first, again = audits["foreign.html"]
+    assert first.foreign_requests == again.foreign_requests == ["http://tracker.invalid/pixel.png"]
+    assert audits["cookie.html"][0].cookies and not again.cookies
+    assert not audits["no-alt.html"][0].foreign_requests

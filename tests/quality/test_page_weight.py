@@ -1,0 +1,46 @@
+"""Page weight budget: a course page loads at most 60 KB (gzip) of JS and CSS.
+
+Learners take the training on school networks and old laptops; the figure for each page type
+is printed by benchmarks/page_weight.py. Measuring code: build_tools/quality/page_weight.py.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from build_tools.quality.page_weight import COURSE_PAGE_BUDGET_GZIP, measure
+from build_tools.quality.pages import course_module_pages, serve
+
+
+def test_every_course_page_is_within_the_budget(chromium, site_server, shipped_site):
+    pages = course_module_pages(shipped_site)
+    if not pages:
+        pytest.skip("no course module page in the build yet (courses are being added)")
+    over = {}
+    for path in pages:
+        weight = measure(chromium, site_server, path)
+        assert weight.files, f"{path}: measured no JS or CSS at all"
+        if weight.gzip > COURSE_PAGE_BUDGET_GZIP:
+            over[path] = f"{weight.gzip / 1024:.1f} KB gzip: " + ", ".join(
+                f"{name} {packed / 1024:.1f}" for name, (_, packed) in sorted(weight.files.items()))
+    assert not over, f"over the {COURSE_PAGE_BUDGET_GZIP // 1024} KB budget: {over}"
+
+
+def test_measure_counts_what_the_page_loads_including_added_scripts(chromium, tmp_path):
+    """A page whose scripts add a stylesheet: both count, and random bytes exceed the budget."""
+    (tmp_path / "big.js").write_bytes(b"/*" + os.urandom(80 * 1024).hex().encode() + b"*/")
+    (tmp_path / "late.css").write_text("body { color: #111; }\n" * 50, encoding="utf-8")
+    (tmp_path / "adds.js").write_text(
+        'const l = document.createElement("link"); l.rel = "stylesheet"; l.href = "late.css";'
+        " document.head.append(l);", encoding="utf-8")
+    (tmp_path / "page.html").write_text(
+        '<!doctype html><html lang="en"><head><title>t</title><script src="big.js"></script>'
+        '<script src="adds.js"></script></head><body><p>x</p></body></html>', encoding="utf-8")
+    with serve(tmp_path) as base_url:
+        weight = measure(chromium, base_url, "page.html")
+    assert set(weight.files) == {"/big.js", "/adds.js", "/late.css"}
+    assert weight.files["/late.css"][0] == len("body { color: #111; }\n" * 50)
+    assert weight.files["/late.css"][1] < weight.files["/late.css"][0]  # it compresses
+    assert weight.gzip > COURSE_PAGE_BUDGET_GZIP  # hex of random bytes packs only ~2:1
