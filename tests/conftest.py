@@ -50,7 +50,7 @@ def make_site(tmp_path: Path):
         shutil.copy(REPO / "conf.py", src)
         shutil.copy(REPO / "site.yaml", src)
         if copy_content:
-            for folder in ("content", "guidance", "courses", "templates"):
+            for folder in ("content", "guidance", "courses"):
                 if (REPO / folder).exists():
                     shutil.copytree(REPO / folder, src / folder, dirs_exist_ok=True)
         else:
