@@ -11,10 +11,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-
-SRC_OPTION = click.option(
-    "--src", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-    show_default=True, help="Site source directory (holds conf.py and site.yaml).")
+from .cli_common import SRC_OPTION, fail
 
 
 class _LazyGroup(click.Group):
@@ -59,11 +56,11 @@ def build(src: Path, out: Path, fresh: bool, quiet: bool) -> None:
 
     site_errors = check_site(src.resolve(), set())
     if site_errors:
-        _fail([str(e) for e in site_errors])
+        fail([str(e) for e in site_errors])
     result = run_build(src, out, status=None if quiet else sys.stdout, fresh=fresh)
     problems = result.warnings + ([result.error] if result.error else [])
     if problems:
-        _fail(problems, what="build failed")
+        fail(problems, what="build failed")
     click.echo(f"isdp: built {result.outdir}")
 
 
@@ -75,7 +72,7 @@ def check(src: Path) -> None:
 
     errors = run_checks(src)
     if errors:
-        _fail([str(e) for e in errors], what="check failed")
+        fail([str(e) for e in errors], what="check failed")
     click.echo("isdp: all content is valid")
 
 
@@ -113,15 +110,8 @@ def _start_demo_lrs(src: Path, host: str, port: int):
     try:
         demo = start_demo(src, host, port)
     except (ContentError, ContentErrors) as exc:
-        _fail(str(exc).splitlines(), what="LRS failed")
+        fail(str(exc).splitlines(), what="LRS failed")
     except RuntimeError as exc:
-        _fail([f"isdp: {exc}"], what="LRS failed")
+        fail([f"isdp: {exc}"], what="LRS failed")
     click.echo(f"isdp: LRS on {demo.lrs.url}; demo learner's launch link:\n  {demo.link}")
     return demo
-
-
-def _fail(lines: list[str], what: str = "error") -> None:
-    for line in lines:
-        click.echo(line, err=True)
-    click.echo(f"isdp: {what}: {len(lines)} problem(s)", err=True)
-    raise SystemExit(1)

@@ -10,6 +10,7 @@ import click
 import nbformat
 
 from .. import front_matter
+from ..cli_common import SRC_OPTION, fail
 from ..errors import ContentError, ContentErrors
 from .check import check_module
 from .model import load_courses
@@ -21,29 +22,18 @@ def courses() -> None:
     """Training courses: list them, convert modules."""
 
 
-def _fail(errors: list[ContentError]) -> None:
-    for error in errors:
-        click.echo(str(error), err=True)
-    click.echo(f"isdp: courses: {len(errors)} problem(s)", err=True)
-    raise SystemExit(1)
 
 
 @courses.command("list")
-@click.option(
-    "--src",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Site source directory.",
-)
+@SRC_OPTION
 def list_courses(src: Path) -> None:
     """Each course with who must take it, and its modules with their question counts."""
     try:
         found = load_courses(src)
     except ContentError as exc:
-        _fail([exc])
+        fail(what="courses", problems=[exc])
     except ContentErrors as exc:
-        _fail(exc.errors)
+        fail(what="courses", problems=exc.errors)
     for course in found:
         required = ", ".join(course.required_for)
         click.echo(
@@ -65,14 +55,14 @@ def list_courses(src: Path) -> None:
 def to_notebook(module: Path, out: Path | None) -> None:
     """Write a Markdown MODULE as a Jupyter notebook that builds the same page."""
     if module.suffix != ".md":
-        _fail([ContentError(module, None, "the module to convert must be a .md file")])
+        fail(what="courses", problems=[ContentError(module, None, "the module to convert must be a .md file")])
     _, errors = check_module(module)
     errors = front_matter.check_text(module.read_text(encoding="utf-8"), module) + errors
     if errors:
-        _fail(errors)
+        fail(what="courses", problems=errors)
     out = out or module.with_suffix(".ipynb")
     if out.exists():
-        _fail([ContentError(out, None, "already exists; remove it or choose --out")])
+        fail(what="courses", problems=[ContentError(out, None, "already exists; remove it or choose --out")])
     notebook = markdown_to_notebook(module.read_text(encoding="utf-8"))
     # Write beside the target, then move: never a half-written notebook.
     handle, temporary = tempfile.mkstemp(dir=out.parent or Path("."), suffix=".ipynb.tmp")

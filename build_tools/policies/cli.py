@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..cli_common import SRC_OPTION, fail
 from ..errors import ContentError, ContentErrors
 
 
@@ -35,13 +36,7 @@ def policies() -> None:
     show_default=True,
     help="Comma-separated output formats: md, html, docx.",
 )
-@click.option(
-    "--src",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Site source directory (holds templates/ and site.yaml).",
-)
+@SRC_OPTION
 def render(district_file: Path, out: Path, formats: str, src: Path) -> None:
     """Render a district's policy pack with a cover page, refusing values looser than MDE floors."""
     from . import pack
@@ -50,17 +45,12 @@ def render(district_file: Path, out: Path, formats: str, src: Path) -> None:
         chosen = pack.parse_formats(formats)
         manifest = pack.render(src, district_file, out, chosen)
     except ContentError as exc:
-        _fail([str(exc)])
+        fail(what="policy pack not written", problems=[str(exc)])
     except ContentErrors as exc:
-        _fail([str(e) for e in exc.errors])
+        fail(what="policy pack not written", problems=[str(e) for e in exc.errors])
     click.echo(
         f"isdp: {len(manifest['policies'])} policies for {manifest['district']} in "
         f"{', '.join(chosen)} written to {out}"
     )
 
 
-def _fail(lines: list[str]) -> None:
-    for line in lines:
-        click.echo(line, err=True)
-    click.echo(f"isdp: policy pack not written: {len(lines)} problem(s)", err=True)
-    raise SystemExit(1)

@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from ..cli_common import SRC_OPTION, fail
 from ..errors import ContentError, ContentErrors
 from .store import DEFAULT_STORE
 
@@ -27,24 +28,12 @@ STORE_OPTION = click.option(
     show_default=True,
     help="The local statement store (SQLite).",
 )
-SRC_OPTION = click.option(
-    "--src",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Site source directory (site.yaml, courses/, content/).",
-)
 
 
 class ReportError(Exception):
     """A one-line problem that is not tied to a file line (e.g. the LRS is unreachable)."""
 
 
-def _fail(lines: list[str]) -> None:
-    for line in lines:
-        click.echo(line, err=True)
-    click.echo(f"isdp: error: {len(lines)} problem(s); nothing was written", err=True)
-    sys.exit(1)
 
 
 def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -57,9 +46,9 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except ContentErrors as exc:
-            _fail([str(error) for error in exc.errors])
+            fail(what="nothing was written", problems=[str(error) for error in exc.errors])
         except (ContentError, LrsError, ReportError) as exc:
-            _fail([str(exc)])
+            fail(what="nothing was written", problems=[str(exc)])
 
     return wrapper
 

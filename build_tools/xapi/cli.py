@@ -12,15 +12,9 @@ from urllib.parse import urlsplit
 
 import click
 
+from ..cli_common import SRC_OPTION, fail
 from ..errors import ContentError, ContentErrors
 
-SRC_OPTION = click.option(
-    "--src",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Site source directory (holds site.yaml).",
-)
 DIR_OPTION = click.option(
     "--lrs-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -30,11 +24,6 @@ DIR_OPTION = click.option(
 )
 
 
-def _fail(lines: list[str], what: str = "error") -> None:
-    for line in lines:
-        click.echo(line, err=True)
-    click.echo(f"isdp: {what}: {len(lines)} problem(s)", err=True)
-    raise SystemExit(1)
 
 
 def _content_errors(exc: ContentError | ContentErrors) -> list[str]:
@@ -44,7 +33,7 @@ def _content_errors(exc: ContentError | ContentErrors) -> list[str]:
 def _http_url(value: str, option: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        _fail([f"{option}: '{value}' is not an http(s) URL"])
+        fail([f"{option}: '{value}' is not an http(s) URL"])
     return value
 
 
@@ -96,7 +85,7 @@ def lrs_serve(lrs_dir: Path, port: int, origins: tuple[str, ...]) -> None:
     try:
         server.start()
     except RuntimeError as exc:
-        _fail([f"isdp: {exc}"], what="LRS failed")
+        fail([f"isdp: {exc}"], what="LRS failed")
     click.echo(f"isdp: LRS on {server.url} for {', '.join(origins)} (Ctrl+C to stop)")
     try:
         assert server.process is not None
@@ -162,7 +151,7 @@ def learners_links(
             people, lrs_dir, home_page=home, rotate=rotate, roster=roster
         )
     except (ContentError, ContentErrors) as exc:
-        _fail(_content_errors(exc), what="links not written")
+        fail(_content_errors(exc), what="links not written")
     endpoint = _http_url(lrs_url, "--lrs-url")
     endpoint = endpoint if endpoint.endswith("/") else endpoint + "/"
     site = _http_url(base_url or str(settings.site_url), "--base-url")
@@ -206,7 +195,7 @@ def cmi5_package(src: Path, course: str, out: Path) -> None:
     try:
         aus = package(src, course, out)
     except (ContentError, ContentErrors) as exc:
-        _fail(_content_errors(exc), what="package not written")
+        fail(_content_errors(exc), what="package not written")
     click.echo(
         f"isdp: wrote {out}: course {course}, {len(aus)} AU(s) "
         f"({sum(au.move_on == 'Passed' for au in aus)} with a quiz)"
