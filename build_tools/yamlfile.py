@@ -6,6 +6,7 @@ is read here, so that every schema error reads ``path:line: message``.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,6 +16,8 @@ from pydantic import BaseModel, ValidationError
 from .errors import ContentError, ContentErrors
 
 Loc = tuple[Any, ...]
+# libyaml's parser when PyYAML was built with it: the build reads data files hundreds of times.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -52,13 +55,16 @@ def _record_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
 
 def parse(text: str, path: Path | str, offset: int = 0) -> Located:
     """Parse YAML text; ``offset`` is the file line before the text (front matter)."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+    loader = _Loader(text)
+    try:  # one parse: compose the node tree (for lines), then build the data from it
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else None
         raise ContentError(path, line, f"invalid YAML: {exc.problem or exc.context}") from None
+    finally:
+        loader.dispose()
     lines: dict[Loc, int] = {}
     if node is not None:
         _record_lines(node, (), lines)
@@ -66,14 +72,27 @@ def parse(text: str, path: Path | str, offset: int = 0) -> Located:
 
 
 def load(path: Path) -> Located:
-    """Read a YAML file; a missing or unreadable file is a ContentError too."""
+    """Read a YAML file; a missing or unreadable file is a ContentError too.
+
+    Directives on many pages read the same few data files, so a file is parsed once per
+    version (path, size and modification time); callers must not mutate the data.
+    """
+    try:
+        stat = Path(path).stat()
+    except FileNotFoundError:
+        raise ContentError(path, None, "file not found") from None
+    return _load(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _load(path: str, mtime_ns: int, size: int) -> Located:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ContentError(path, None, "file not found") from None
     except UnicodeDecodeError as exc:
         raise ContentError(path, None, f"not UTF-8 text ({exc.reason})") from None
-    return parse(text, path)
+    return parse(text, Path(path))
 
 
 def _describe(error: dict[str, Any]) -> str:
