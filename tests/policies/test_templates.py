@@ -12,7 +12,10 @@ from build_tools.policies import frameworks, parameters, templates
 
 from .conftest import REPO, replace_in
 
-SEED = REPO.parent.parent / "shared" / "seeds" / "proposed-rule-lea-requirements.txt"
+# The seeds sit in ../shared beside the checkout (worktrees sit one level deeper).
+SEED = next((base / "shared" / "seeds" / "proposed-rule-lea-requirements.txt"
+             for base in (REPO.parent, REPO.parent.parent)
+             if (base / "shared" / "seeds").is_dir()), REPO / "missing-seeds")
 
 
 def test_exactly_the_22_required_policies_have_templates():
