@@ -164,45 +164,46 @@ class PolicyTemplate(_PolicyDirective):
         return []
 
 
-class PolicyIndex(_PolicyDirective):
+class _TemplatesMarkdown(_PolicyDirective):
+    """A directive that renders, as Markdown, a view computed from all the templates."""
+
+    def markdown(self, found: list[templates.Template]) -> str:
+        raise NotImplementedError
+
+    def run(self) -> list[nodes.Node]:
+        found = self.all_templates()
+        if found:
+            self.render_markdown(self.markdown(found), self.lineno)
+        return []
+
+
+class PolicyIndex(_TemplatesMarkdown):
     """``{policy-index}``: the 22 policies with owner, CSF functions and parameter count."""
 
-    def run(self) -> list[nodes.Node]:
-        found = self.all_templates()
-        if found:
-            self.render_markdown(compose.index_table(found), self.lineno)
-        return []
+    def markdown(self, found: list[templates.Template]) -> str:
+        return compose.index_table(found)
 
 
-class PolicyCrosswalk(_PolicyDirective):
+class PolicyCrosswalk(_TemplatesMarkdown):
     """``{policy-crosswalk}``: policies x CSF 2.0 functions, categories in the cells."""
 
-    def run(self) -> list[nodes.Node]:
-        found = self.all_templates()
-        if found:
-            self.render_markdown(compose.crosswalk_matrix(found), self.lineno)
-        return []
+    def markdown(self, found: list[templates.Template]) -> str:
+        return compose.crosswalk_matrix(found)
 
 
-class PolicyCoverage(_PolicyDirective):
+class PolicyCoverage(_TemplatesMarkdown):
     """``{policy-coverage}``: which CSF categories the policies cover and which they do not."""
 
-    def run(self) -> list[nodes.Node]:
-        found = self.all_templates()
-        if found:
-            self.render_markdown(compose.coverage_text(found), self.lineno)
-        return []
+    def markdown(self, found: list[templates.Template]) -> str:
+        return compose.coverage_text(found)
 
 
-class PolicyParameters(_PolicyDirective):
+class PolicyParameters(_TemplatesMarkdown):
     """``{policy-parameters}``: every MDE floor, its source and the policies using it."""
 
-    def run(self) -> list[nodes.Node]:
-        found = self.all_templates()
-        if found:
-            registry, _ = parameters.load(Path(self.env.srcdir))
-            self.render_markdown(compose.parameters_table(registry, found), self.lineno)
-        return []
+    def markdown(self, found: list[templates.Template]) -> str:
+        registry, _ = parameters.load(Path(self.env.srcdir))
+        return compose.parameters_table(registry, found)
 
 
 class PolicySchema(_PolicyDirective):
