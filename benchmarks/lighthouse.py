@@ -24,10 +24,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from build_tools.build import build  # noqa: E402
 from build_tools.quality.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from build_tools.quality.page_weight import build_plain_theme_site  # noqa: E402
-from build_tools.quality.pages import page_types, quiz_pages, serve  # noqa: E402
+from build_tools.quality.pages import page_types, quiz_pages, serve, site_or_build  # noqa: E402
 
 LIGHTHOUSE = "lighthouse@12.8.2"
 TOOLS = REPO / ".isdp" / "tools" / LIGHTHOUSE.replace("@", "-")
@@ -72,13 +71,9 @@ def main() -> int:
     args = parser.parse_args()
     cli = lighthouse_cli()
     with tempfile.TemporaryDirectory(prefix="isdp-lighthouse-") as workdir:
-        site = args.site
+        site = site_or_build(args.site, Path(workdir), REPO)
         if site is None:
-            result = build(REPO, Path(workdir) / "html")
-            if not result.ok:
-                print("\n".join(result.warnings + [result.error or ""]), file=sys.stderr)
-                return 1
-            site = result.outdir
+            return 1
         types = page_types(site)
         quizzes = quiz_pages(site)
         targets = {"home": types["home"], "policy": types["policy"],

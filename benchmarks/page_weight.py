@@ -18,7 +18,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from build_tools.build import build  # noqa: E402
 from build_tools.quality.browser import chromium  # noqa: E402
 from build_tools.quality.page_weight import (  # noqa: E402
     COURSE_PAGE_BUDGET_GZIP,
@@ -26,7 +25,7 @@ from build_tools.quality.page_weight import (  # noqa: E402
     measure,
     plain_theme_weight,
 )
-from build_tools.quality.pages import page_types, serve  # noqa: E402
+from build_tools.quality.pages import page_types, serve, site_or_build  # noqa: E402
 
 
 def _row(kind: str, weight: PageWeight | None, baseline: PageWeight) -> str:
@@ -42,13 +41,9 @@ def main() -> int:
     parser.add_argument("--site", type=Path, help="an existing HTML build (default: build now)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="isdp-weight-") as workdir:
-        site = args.site
+        site = site_or_build(args.site, Path(workdir), REPO)
         if site is None:
-            result = build(REPO, Path(workdir) / "html")
-            if not result.ok:
-                print("\n".join(result.warnings + [result.error or ""]), file=sys.stderr)
-                return 1
-            site = result.outdir
+            return 1
         with chromium() as browser:
             baseline = plain_theme_weight(browser)
             with serve(site) as base_url:

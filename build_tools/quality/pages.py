@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import http.server
 import re
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -98,3 +99,19 @@ def serve(directory: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def site_or_build(site: Path | None, workdir: Path, srcdir: Path) -> Path | None:
+    """An existing HTML build, or a fresh build of ``srcdir`` in ``workdir`` (None if it warns).
+
+    The benchmarks accept ``--site DIR`` to reuse a build; without it they build first.
+    """
+    if site is not None:
+        return site
+    from ..build import build
+
+    result = build(srcdir, workdir / "html")
+    if not result.ok:
+        print("\n".join(result.warnings + [result.error or ""]), file=sys.stderr)
+        return None
+    return result.outdir
