@@ -21,6 +21,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     from .governance_calendar import setup_governance_calendar
     from .policies import setup_policies
     from .guidance import setup_guidance
+    from .navigation import setup_navigation
     from .reports.sphinx import setup_reports
     from .site import setup_site
     from .traceability import setup_traceability
@@ -36,6 +37,7 @@ def setup(app: Sphinx) -> dict[str, object]:
         setup_courses,
         setup_policies,
         setup_guidance,
+        setup_navigation,
         setup_csp,
         setup_accessibility,
         setup_reports,
