@@ -23,6 +23,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     from .guidance import setup_guidance
     from .navigation import setup_navigation
     from .reports.sphinx import setup_reports
+    from .search import setup_search
     from .site import setup_site
     from .traceability import setup_traceability
     from .tracking import setup_tracking
@@ -41,6 +42,7 @@ def setup(app: Sphinx) -> dict[str, object]:
         setup_csp,
         setup_accessibility,
         setup_reports,
+        setup_search,
         setup_tracking,
     ):
         setup_component(app)

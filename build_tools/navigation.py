@@ -6,10 +6,11 @@ every page's table of contents, so for our 80 pages it took 2.5 s of a 6.8 s bui
 Sphinx on the same sources: 1.1 s of 2.9 s).
 
 The tree differs between two pages only in its links (relative to the page's folder) and in
-the branch marked as current. So each folder's tree is rendered once, through Sphinx and
-furo as before, with a marker class on every ``<li>``, ``<ul>`` and ``<a>`` that Sphinx can
-mark ``current``. Each page then turns its own branch's markers into ``current`` (and
-furo's ``current-page`` and ``checked``) and drops the rest: one regular-expression pass.
+the branch marked as current. So it is rendered once per build, through Sphinx and furo as
+before, with a placeholder for each page's link and a marker class on every ``<li>``,
+``<ul>`` and ``<a>`` that Sphinx can mark ``current``. Each folder gets a copy with its
+relative links; each page turns its own branch's markers into ``current`` (and furo's
+``current-page`` and ``checked``) and drops the rest: one regular-expression pass.
 tests/test_navigation.py checks the result equals furo's own, byte for byte, on every page.
 """
 
@@ -31,6 +32,8 @@ FURO_TOCTREE = {"collapse": False, "titles_only": True, "maxdepth": -1, "include
 BEFORE_THEME, AFTER_THEME = 400, 600  # furo's html-page-context handler runs at 500
 
 _MARK = "isdp-nav-"
+_PAGE = "isdp-page:"  # a link to a page, until the page's folder is known
+_PAGE_LINK = re.compile(rf'href="{_PAGE}([^"#]*)(#[^"]*)?"')
 # A marked element's class attribute (and the href after it), or a checkbox placeholder.
 _MARKED = re.compile(rf'( class="[^"]*?){_MARK}(\d+)([^"]*")( href="[^"]*")?|\x00(\d+)\x00')
 # The checkbox furo puts right after a marked <li>'s link (leaves have none).
@@ -39,13 +42,23 @@ _CHECKBOX = re.compile(rf'(<li class="[^"]*{_MARK}(\d+)[^"]*"><a\b(?:(?!</a>).)*
 
 
 @dataclass
-class FolderNavigation:
-    """furo's navigation HTML for the pages of one folder, with markers where marks go."""
+class Navigation:
+    """furo's navigation HTML with markers where a page's current marks go."""
 
     html: str
     branches: dict[str, set[int]] = field(default_factory=dict)  # page -> markers marked current
     own_links: dict[str, set[int]] = field(default_factory=dict)  # page -> markers of links to it
     list_items: set[int] = field(default_factory=set)
+
+    def in_folder(self, builder: StandaloneHTMLBuilder, folder: str) -> Navigation:
+        """This navigation with its links relative to the pages of ``folder``."""
+        page_in_folder = posixpath.join(folder, "_")  # any name: only the folder matters
+
+        def link(match: re.Match[str]) -> str:
+            return f'href="{builder.get_relative_uri(page_in_folder, match.group(1))}{match.group(2) or ""}"'
+
+        html = _PAGE_LINK.sub(link, self.html)
+        return Navigation(html, self.branches, self.own_links, self.list_items)
 
     def for_page(self, docname: str) -> str:
         current = self.branches.get(docname, set())
@@ -68,12 +81,13 @@ class FolderNavigation:
         return _MARKED.sub(fill, self.html)
 
 
-def folder_navigation(builder: StandaloneHTMLBuilder, docname: str) -> FolderNavigation:
-    """The navigation of ``docname``'s folder: Sphinx's toctree through furo, once."""
-    tree = global_toctree_for_doc(builder.env, docname, builder, **FURO_TOCTREE)
+def site_navigation(builder: StandaloneHTMLBuilder) -> Navigation:
+    """The whole site's navigation through Sphinx and furo, once; links are placeholders."""
+    root = builder.config.root_doc
+    tree = global_toctree_for_doc(builder.env, root, builder, **FURO_TOCTREE)
+    nav = Navigation("")
     if tree is None:
-        return FolderNavigation("")
-    nav = FolderNavigation("")
+        return nav
     markers: dict[int, int] = {}  # id(node) -> marker
     for node in tree.findall(nodes.Element):
         node["classes"] = [c for c in node["classes"] if c != "current"]
@@ -82,14 +96,16 @@ def folder_navigation(builder: StandaloneHTMLBuilder, docname: str) -> FolderNav
             node["classes"].append(f"{_MARK}{marker}")
             if isinstance(node, nodes.list_item):
                 nav.list_items.add(marker)
-    pages = {builder.get_relative_uri(docname, doc): doc for doc in builder.env.found_docs}
+    pages = {builder.get_relative_uri(root, doc): doc for doc in builder.env.found_docs}
+    pages["#"] = root
     for ref in tree.findall(nodes.reference):
-        uri = ref.get("refuri", "")
-        page = docname if uri == "#" else pages.get(uri)
-        if page is None or ref.get("anchorname"):
-            continue  # an external link or a section: never current
-        if page == docname:
-            ref["refuri"] = posixpath.basename(builder.get_target_uri(docname))
+        uri, hash_, anchor = ref.get("refuri", "").partition("#")
+        page = pages.get(uri or "#")
+        if page is None:
+            continue  # a link to another site
+        ref["refuri"] = f"{_PAGE}{page}{hash_}{anchor}" if uri or anchor else f"{_PAGE}{page}"
+        if anchor:
+            continue  # a section of a page: never marked current
         # Sphinx marks the link to the current page and every element above it.
         branch = nav.branches.setdefault(page, set())
         node: nodes.Element | None = ref
@@ -104,12 +120,14 @@ def folder_navigation(builder: StandaloneHTMLBuilder, docname: str) -> FolderNav
 
 
 class SiteNavigation:
-    """Per build: each folder's navigation, rendered the first time one of its pages is."""
+    """Per build: the site's navigation, then each folder's copy with its relative links."""
 
     def __init__(self) -> None:
-        self.folders: dict[str, FolderNavigation] = {}
+        self.site: Navigation | None = None
+        self.folders: dict[str, Navigation] = {}
 
     def reset(self, *args: object) -> None:
+        self.site = None
         self.folders.clear()
 
     def hold_theme(self, app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
@@ -128,9 +146,12 @@ class SiteNavigation:
         if toctree is None:
             return
         context["toctree"] = toctree
+        builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
+        if self.site is None:
+            self.site = site_navigation(builder)
         folder = posixpath.dirname(pagename)
         if folder not in self.folders:
-            self.folders[folder] = folder_navigation(app.builder, pagename)  # type: ignore[arg-type]
+            self.folders[folder] = self.site.in_folder(builder, folder)
         context["furo_navigation_tree"] = self.folders[folder].for_page(pagename)
 
 

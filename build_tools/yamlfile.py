@@ -77,11 +77,16 @@ def load(path: Path) -> Located:
     Directives on many pages read the same few data files, so a file is parsed once per
     version (path, size and modification time); callers must not mutate the data.
     """
+    return _load(*version(path))
+
+
+def version(path: Path | str) -> tuple[str, int, int]:
+    """(path, modification time, size): a cache key that changes whenever the file does."""
     try:
         stat = Path(path).stat()
     except FileNotFoundError:
         raise ContentError(path, None, "file not found") from None
-    return _load(str(path), stat.st_mtime_ns, stat.st_size)
+    return str(path), stat.st_mtime_ns, stat.st_size
 
 
 @functools.lru_cache(maxsize=256)
@@ -120,5 +125,13 @@ def validate(model: type[M], located: Located, context: dict[str, Any] | None = 
 
 
 def load_model(model: type[M], path: Path, context: dict[str, Any] | None = None) -> M:
-    """Read ``path`` and validate it against ``model`` in one step."""
-    return validate(model, load(path), context)
+    """Read ``path`` and validate it against ``model`` in one step (once per file version
+    when there is no context); callers must not mutate the model."""
+    if context is not None:
+        return validate(model, load(path), context)
+    return _load_model(model, *version(path))
+
+
+@functools.lru_cache(maxsize=256)
+def _load_model(model: type[M], path: str, mtime_ns: int, size: int) -> M:
+    return validate(model, _load(path, mtime_ns, size))

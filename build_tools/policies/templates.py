@@ -8,6 +8,7 @@ body is the policy text with ``{{ district.<field> }}`` and ``{{ p.<parameter> }
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -284,11 +285,30 @@ def _body_errors(
 
 def check(srcdir: Path) -> list[ContentError]:
     """All template errors: schema, ids, variables, outline, and the 22 required policies."""
-    return _scan(Path(srcdir))[0]
+    return list(_scan(Path(srcdir))[0])
 
 
 def _scan(srcdir: Path) -> tuple[list[ContentError], list[Template]]:
-    """Read and check every template once: (errors, the templates that could be read)."""
+    """Read and check every template: (errors, the templates that could be read).
+
+    Several directives on several pages ask for all templates in one build, so the result is
+    kept until a template or a file they are checked against changes.
+    """
+    inputs = [*template_paths(srcdir), srcdir / parameters.PARAMETERS_FILE,
+              srcdir / traceability.DUTIES_FILE, srcdir / traceability.MAP_FILE]
+    try:
+        versions = tuple(yamlfile.version(path) for path in inputs)
+    except ContentError:  # a data file is missing: report it through the uncached scan
+        return _scan_files(srcdir)
+    return _scan_cached(srcdir, versions)
+
+
+@functools.lru_cache(maxsize=8)
+def _scan_cached(srcdir: Path, versions: tuple[tuple[str, int, int], ...]) -> tuple[list[ContentError], list[Template]]:
+    return _scan_files(srcdir)
+
+
+def _scan_files(srcdir: Path) -> tuple[list[ContentError], list[Template]]:
     try:
         context = validation_context(srcdir)
     except ContentError as exc:
