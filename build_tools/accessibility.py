@@ -28,10 +28,14 @@ _CAPTION_FIXED = '<p class="caption" role="heading" aria-level="2">'
 AFTER_THEME = 900
 
 
+def fix_captions(html: str) -> str:
+    return html.replace(_CAPTION, _CAPTION_FIXED)
+
+
 def _fix_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     for key in ("body", "furo_navigation_tree"):
         if isinstance(context.get(key), str):
-            context[key] = context[key].replace(_CAPTION, _CAPTION_FIXED)
+            context[key] = fix_captions(context[key])
 
 
 def setup_accessibility(app: Sphinx) -> None:

@@ -151,10 +151,20 @@ class WebinarListingDirective(SphinxDirective):
         return [webinar_listing()]
 
 
-def _listings_outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
-                       removed: set[str]) -> list[str]:
-    """A listing shows other pages' parts, so it is rebuilt whenever the site is."""
-    return sorted(getattr(env, "isdp_webinar_listings", set()) & env.found_docs)
+def _note_outdated_listings(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
+                            removed: set[str]) -> list[str]:
+    """A listing shows the parts of the series in its toctree: when one of those pages is
+    read again or removed, the listing is written again (it is filled at write time, so it
+    need not be read again)."""
+    touched = added | changed | removed
+    env.isdp_listings_to_write = sorted(  # type: ignore[attr-defined]
+        listing for listing in getattr(env, "isdp_webinar_listings", set()) & env.found_docs
+        if touched & (set(env.toctree_includes.get(listing, [])) | set(_parts(env))))
+    return []
+
+
+def _outdated_listings(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    return env.__dict__.pop("isdp_listings_to_write", [])
 
 
 class FillWebinarListing(SphinxPostTransform):
@@ -288,6 +298,7 @@ def setup_webinars(app: Sphinx) -> None:
                  latex=neutral, man=neutral, texinfo=neutral)
     app.connect("doctree-read", _register_parts)
     app.connect("env-purge-doc", _purge)
-    app.connect("env-get-outdated", _listings_outdated)
+    app.connect("env-get-outdated", _note_outdated_listings)
+    app.connect("env-updated", _outdated_listings)
     app.connect("env-check-consistency", _check_unique_ids)
     app.connect("env-merge-info", _merge)

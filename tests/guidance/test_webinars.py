@@ -141,3 +141,25 @@ def test_check_ignores_webinar_examples_inside_code_blocks():
 
     text = "# Guide\n\n````markdown\n```{webinar}\nid: example\n```\n````\n\n```{webinar}\nid: real\n```\n"
     assert find_parts(text) == [(9, "id: real")]
+
+
+def test_an_edited_series_page_rewrites_the_listing_and_other_edits_leave_it(make_site, build_site):
+    # other.md sits one level down: Sphinx rewrites a page's parent whenever the page changes.
+    other = "---\ndescription: Another page of the small test site.\n---\n\n# Other\n"
+    section = ("---\ndescription: A section of the small test site.\n---\n\n# Section\n\n"
+               "```{toctree}\nother\n```\n")
+    src = _site(make_site, files={"content/other.md": other, "content/section.md": section})
+    (src / "content/index.md").write_text(INDEX.replace("webinars/series\n", "webinars/series\nsection\n"))
+    assert build_site(src).ok
+    listing = build_site(src).outdir / "content/index.html"
+
+    stamp = listing.stat().st_mtime_ns
+    (src / "content/other.md").write_text(other + "\nEdited.\n")
+    assert build_site(src).ok
+    assert listing.stat().st_mtime_ns == stamp, "an unrelated edit must not rewrite the listing"
+
+    series = src / "content/webinars/series.md"
+    series.write_text(series.read_text().replace("Part 1: Know what you have", "Part 1: Know your assets"))
+    assert build_site(src).ok
+    parts = BeautifulSoup(listing.read_text(), "html.parser").select("section.isdp-webinar-series li")
+    assert [li.get_text(" ", strip=True).split(".")[0].strip() for li in parts] == ["Part 1: Know your assets"]
