@@ -22,6 +22,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     from .policies import setup_policies
     from .guidance import setup_guidance
     from .navigation import setup_navigation
+    from .page_templates import setup_page_templates
     from .reports.sphinx import setup_reports
     from .search import setup_search
     from .site import setup_site
@@ -40,6 +41,7 @@ def setup(app: Sphinx) -> dict[str, object]:
         setup_guidance,
         setup_navigation,
         setup_csp,
+        setup_page_templates,
         setup_accessibility,
         setup_reports,
         setup_search,

@@ -9,7 +9,7 @@ The theme writes a few inline blocks (furo's colour-scheme script, its Pygments 
 ``style`` attributes on its icons). Rather than allow any inline code ('unsafe-inline'), the
 policy lists the SHA-256 hash of each block a page contains, so an injected script or style
 still cannot run. The hashes can only be known once a page is rendered, so the policy goes in
-as each page leaves the template engine (``PolicyTemplates``, Sphinx's ``template_bridge``):
+as each page leaves the template engine (page_templates.py, Sphinx's ``template_bridge``):
 only pages this build writes are parsed, and a change to site.yaml rewrites every page.
 
 A ``<meta>`` policy cannot carry ``frame-ancestors`` (browsers ignore it there): a web server
@@ -24,12 +24,10 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
 from sphinx.application import Sphinx
-from sphinx.jinja2glue import BuiltinTemplateLoader
 
 from .logging import Warn, warn
 from .site import site_settings
@@ -130,21 +128,7 @@ def _preview_sources(ws_address: str) -> tuple[list[str], list[str]]:
     return ([source_hash(script.group(1))] if script else []), [f"ws://{ws_address}"]
 
 
-class PolicyTemplates(BuiltinTemplateLoader):
-    """Sphinx's template engine, with each rendered HTML page given its policy."""
-
-    def init(self, builder: Any, theme: Any = None, dirs: list[str] | None = None) -> None:
-        super().init(builder, theme, dirs)
-        self.app: Sphinx = builder.app
-
-    def render(self, template: str, context: dict[str, Any]) -> str:
-        html = super().render(template, context)
-        if self.app.builder.format != "html" or not template.endswith(".html"):
-            return html
-        return _with_policy(self.app, str(context.get("pagename", template)), html)
-
-
-def _with_policy(app: Sphinx, pagename: str, html: str) -> str:
+def with_policy(app: Sphinx, pagename: str, html: str) -> str:
     connect = list(site_settings(app).xapi.lrs_origins)
     preview_scripts, preview_connect = _preview_sources(app.config.isdp_preview_ws)
     new_html, code = apply(html, [*connect, *preview_connect], preview_scripts)
@@ -160,8 +144,3 @@ def setup_csp(app: Sphinx) -> None:
     # Set by `isdp serve` (host:port of sphinx-autobuild); empty for a published build. A
     # change rewrites every page, so none keeps a policy without the live-reload script.
     app.add_config_value("isdp_preview_ws", "", "html", types=[str])
-    app.connect("config-inited", _use_policy_templates)
-
-
-def _use_policy_templates(app: Sphinx, config: Any) -> None:
-    config.template_bridge = f"{PolicyTemplates.__module__}.{PolicyTemplates.__qualname__}"

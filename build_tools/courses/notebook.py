@@ -16,14 +16,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
 from docutils import nodes
 from myst_parser.parsers.sphinx_ import MystParser
 
 from .. import front_matter, yamlfile
 from ..errors import ContentError, ContentErrors
 from ..logging import Warn, warn_error
+
+if TYPE_CHECKING:  # nbformat (and jsonschema) load only when a notebook is read: 0.1 s
+    import nbformat
 
 
 @dataclass
@@ -57,6 +60,8 @@ def _source_lines(located: yamlfile.Located, index: int, source: str) -> tuple[l
 
 def notebook_to_myst(text: str, path: Path | str) -> Converted:
     """Convert notebook JSON text to MyST Markdown; raise ContentErrors with JSON lines."""
+    import nbformat
+
     try:
         notebook = nbformat.reads(text, as_version=4)
     except Exception as exc:  # nbformat raises several types for unreadable JSON
@@ -131,6 +136,7 @@ def markdown_to_notebook(text: str) -> nbformat.NotebookNode:
     """Split a Markdown module into notebook cells (front matter, one cell per heading,
     one quiz cell per top-level ``{quiz}``, marked in metadata). Editors use it to move a
     module to Jupyter; the tests use it to prove both routes give the same page."""
+    import nbformat
     from myst_parser.parsers.directives import parse_directive_text
 
     from .questions import QuizSpec, markdown_parser
