@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import signal
-import subprocess
 import sys
 from pathlib import Path
 
@@ -86,16 +85,11 @@ def serve(src: Path, port: int, host: str, with_lrs: bool) -> None:
     demo = _start_demo_lrs(src, host, port) if with_lrs else None
     if demo:  # a plain `kill` must also stop Ralph (the finally below), not orphan it
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    out = Path("_build/preview")
-    command = [sys.executable, "-m", "sphinx_autobuild", str(src), str(out),
-               "--host", host, "--port", str(port),
-               "-d", str(out.parent / ".preview.doctrees"),
-               "--watch", str(Path(__file__).parent),
-               "--ignore", "*/_build/*", "--ignore", "*/.isdp/*", "--ignore", "*/.git/*"]
-    command += ["-D", f"isdp_preview_ws={host}:{port}"]  # the CSP allows the live-reload script
+    from .preview import serve as run_preview
+
     click.echo(f"isdp: preview on http://{host}:{port}/ (Ctrl+C to stop)")
     try:
-        raise SystemExit(subprocess.call(command))
+        run_preview(src, Path("_build/preview"), host, port)
     except KeyboardInterrupt:
         raise SystemExit(0) from None
     finally:

@@ -35,16 +35,35 @@ def _wait_for(predicate, timeout: float = 90.0):
     raise AssertionError("timed out waiting for the preview")
 
 
-def test_preview_rebuilds_on_save(make_site):
+def test_preview_rebuilds_on_save_in_one_process_and_survives_a_broken_page(make_site, tmp_path):
     src = make_site({"content/index.md": page_text("Home", "First version of the page.")})
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "build_tools", "serve", "--port", str(port)],
-                              cwd=src, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = tmp_path / "serve.log"
+    with log.open("w") as output:
+        server = subprocess.Popen([sys.executable, "-m", "build_tools", "serve", "--port", str(port)],
+                                  cwd=src, stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/content/index.html"
+    index = src / "content" / "index.md"
     try:
         _wait_for(lambda: "First version" in (_get(url) or ""))
-        (src / "content" / "index.md").write_text(page_text("Home", "Second version, saved by an editor."))
+        index.write_text(page_text("Home", "Second version, saved by an editor."))
         _wait_for(lambda: "Second version" in (_get(url) or ""))
+
+        # A page with bad front matter: the editor sees the warning; the preview keeps serving.
+        index.write_text("---\ndescription: [unclosed\n---\n\n# Home\n\nBroken version.\n")
+        _wait_for(lambda: "isdp.front_matter" in log.read_text())
+        assert "Second version" in (_get(url) or "") or "Broken version" in (_get(url) or "")
+        index.write_text(page_text("Home", "Third version, fixed."))
+        _wait_for(lambda: "Third version" in (_get(url) or ""))
+
+        # site.yaml is read when the application starts: a change starts a new one.
+        settings = src / "site.yaml"
+        settings.write_text(settings.read_text().replace("short_name: MDE", "short_name: MDEX"))
+        _wait_for(lambda: "MDEX Information Security" in (_get(url) or ""))
     finally:
         server.terminate()
         server.wait(15)
+    text = log.read_text()
+    # every save after the first build was built in this process, not in a new sphinx-build
+    assert text.count("isdp: preview rebuilt in") >= 4, text
+    assert "every save is now built in a new process" not in text
