@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +43,7 @@ def build(srcdir: Path, outdir: Path = DEFAULT_OUT, *, builder: str = "html",
     warnings = io.StringIO()
     result = BuildResult(outdir)
     try:
-        with patch_docutils(srcdir), docutils_namespace():
+        with patch_docutils(srcdir), docutils_namespace(), fewer_collections():
             app = Sphinx(srcdir, srcdir, outdir, doctrees, builder, status=status,
                          warning=warnings, freshenv=fresh, parallel=parallel, keep_going=True)
             app.build()
@@ -54,6 +57,22 @@ def build(srcdir: Path, outdir: Path = DEFAULT_OUT, *, builder: str = "html",
         # next build reads every page again and reports the same warnings.
         (doctrees / "environment.pickle").unlink(missing_ok=True)
     return result
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run Python's cycle collector less often during a build.
+
+    docutils and Sphinx allocate millions of objects that live until their page is written;
+    at the default thresholds (a young collection every 700 allocations) the collector kept
+    re-scanning them: 0.5 s of a 3.1 s build of our 80 pages. Peak memory stayed 133-135 MB.
+    """
+    saved = gc.get_threshold()
+    gc.set_threshold(50_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
 
 
 def _tidy(line: str, srcdir: Path) -> str:

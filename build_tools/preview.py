@@ -29,7 +29,7 @@ from sphinx.errors import SphinxError
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 from sphinx_autobuild.server import RebuildServer
 
-from .build import doctree_dir
+from .build import doctree_dir, fewer_collections
 
 CODE_DIR = Path(__file__).parent
 RESTART_FILES = {"site.yaml", "conf.py"}
@@ -65,7 +65,8 @@ class PreviewBuilder:
                 self._docutils.enter_context(docutils_namespace())
                 self.app = Sphinx(self.src, self.src, self.out, doctree_dir(self.out), "html",
                                   confoverrides=dict(self.overrides), status=None, warning=sys.stderr)
-            self.app.build()
+            with fewer_collections():
+                self.app.build()
         except (SphinxError, Exception) as exc:  # the preview keeps serving the last good pages
             click.echo(f"isdp: preview build failed: {exc}", err=True)
             self.close()
