@@ -99,11 +99,11 @@ def site_navigation(builder: StandaloneHTMLBuilder) -> Navigation:
     pages = {builder.get_relative_uri(root, doc): doc for doc in builder.env.found_docs}
     pages["#"] = root
     for ref in tree.findall(nodes.reference):
-        uri, hash_, anchor = ref.get("refuri", "").partition("#")
+        uri, _, anchor = ref.get("refuri", "").partition("#")
         page = pages.get(uri or "#")
         if page is None:
             continue  # a link to another site
-        ref["refuri"] = f"{_PAGE}{page}{hash_}{anchor}" if uri or anchor else f"{_PAGE}{page}"
+        ref["refuri"] = f"{_PAGE}{page}" + (f"#{anchor}" if anchor else "")
         if anchor:
             continue  # a section of a page: never marked current
         # Sphinx marks the link to the current page and every element above it.
