@@ -5,9 +5,9 @@ from __future__ import annotations
 import gc
 import io
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 

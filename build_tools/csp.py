@@ -20,6 +20,7 @@ header as well.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 from collections.abc import Sequence
@@ -119,13 +120,15 @@ def apply(html: str, connect_origins: list[str], extra_scripts: Sequence[str] = 
 
 # sphinx-autobuild (`isdp serve`) injects an inline live-reload script into every page it
 # serves; `isdp serve` passes its address so the preview's policy can allow that one script.
-def _preview_sources(ws_address: str) -> tuple[list[str], list[str]]:
+# The same for every page of a build, so worked out once.
+@functools.lru_cache(maxsize=4)
+def _preview_sources(ws_address: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if not ws_address:
-        return [], []
+        return (), ()
     from sphinx_autobuild.middleware import web_socket_script
 
     script = re.search(r"<script>(.*)</script>", web_socket_script(ws_address), re.DOTALL)
-    return ([source_hash(script.group(1))] if script else []), [f"ws://{ws_address}"]
+    return ((source_hash(script.group(1)),) if script else ()), (f"ws://{ws_address}",)
 
 
 def with_policy(app: Sphinx, pagename: str, html: str) -> str:
