@@ -44,7 +44,7 @@ def timed(command: list[str]) -> float:
 
 def preview_rebuilds(page: Path, original: str, out: Path, runs: int) -> list[float]:
     """Seconds from a save to the rebuilt page, in the preview's long-lived application."""
-    from build_tools.preview import PreviewBuilder
+    from build_tools.site.preview import PreviewBuilder
 
     builder = PreviewBuilder(REPO, out, {})
     times = []
@@ -68,7 +68,7 @@ def main() -> None:
     args = parser.parse_args()
 
     sys.path.insert(0, str(REPO))
-    from build_tools.site import INCLUDE_PATTERNS, MYST_EXTENSIONS
+    from build_tools.site.config import INCLUDE_PATTERNS, MYST_EXTENSIONS
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)

@@ -24,9 +24,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from build_tools.quality.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from build_tools.quality.page_weight import build_plain_theme_site  # noqa: E402
-from build_tools.quality.pages import page_types, quiz_pages, serve, site_or_build  # noqa: E402
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.support.page_weight import build_plain_theme_site  # noqa: E402
+from tests.support.pages import page_types, quiz_pages, serve, site_or_build  # noqa: E402
 
 LIGHTHOUSE = "lighthouse@12.8.2"
 TOOLS = REPO / ".isdp" / "tools" / LIGHTHOUSE.replace("@", "-")

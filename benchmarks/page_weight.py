@@ -5,7 +5,7 @@
 Builds the site (or uses an existing build), then weighs one page of each type and the
 furo theme's plain page, measured in the same run as the baseline. The course page budget
 is 60 KB gzip (tests/quality/test_page_weight.py enforces it). Measuring code:
-build_tools/quality/page_weight.py.
+tests/support/page_weight.py.
 """
 
 from __future__ import annotations
@@ -18,14 +18,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from build_tools.quality.browser import chromium  # noqa: E402
-from build_tools.quality.page_weight import (  # noqa: E402
+from tests.support.browser import chromium  # noqa: E402
+from tests.support.page_weight import (  # noqa: E402
     COURSE_PAGE_BUDGET_GZIP,
     PageWeight,
     measure,
     plain_theme_weight,
 )
-from build_tools.quality.pages import page_types, serve, site_or_build  # noqa: E402
+from tests.support.pages import page_types, serve, site_or_build  # noqa: E402
 
 
 def _row(kind: str, weight: PageWeight | None, baseline: PageWeight) -> str:

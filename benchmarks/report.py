@@ -35,7 +35,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from build_tools.reports import store  # noqa: E402
+from build_tools.store import sqlite as store  # noqa: E402
 from build_tools.xapi import profile as xp  # noqa: E402
 
 BASE = "https://www.mdek12.org/isdp/xapi"
@@ -171,8 +171,8 @@ def build_data(workdir: Path, statements: int, employees: int) -> tuple[Path, Pa
 
 
 def child_fast(db: str, roster: str, out: str) -> None:
+    from build_tools.core.roster import load_roster
     from build_tools.reports.courses import RequiredCourse
-    from build_tools.reports.roster import load_roster
     from build_tools.reports.training import build_report
     from build_tools.reports.training_files import write_report
 
@@ -297,8 +297,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 def bench_sync(db: Path, workdir: Path) -> dict:
-    from build_tools.reports import sync as sync_mod
-    from build_tools.reports.lrs_client import LrsClient
+    from build_tools.store import sync as sync_mod
+    from build_tools.xapi.lrs.client import LrsClient
 
     server = Endpoint(db)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -330,7 +330,7 @@ def bench_sync(db: Path, workdir: Path) -> dict:
             [
                 sys.executable,
                 "-c",
-                "from build_tools.reports.cli import sync_command; sync_command()",
+                "from build_tools.store.cli import sync_command; sync_command()",
                 "--lrs-url",
                 server.url,
                 "--store",

@@ -27,9 +27,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from build_tools.build import build  # noqa: E402
+from build_tools.site.build import build  # noqa: E402
 from build_tools.xapi.links import launch_link, learner_actor, provision  # noqa: E402
-from build_tools.xapi.lrs_server import LocalLRS  # noqa: E402
+from build_tools.xapi.lrs.local import LocalLRS  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.tracking.conftest import FIXTURE_PAGE, FIXTURE_PATH, HOME, LEARNERS, attempt_events  # noqa: E402
 

@@ -1,6 +1,7 @@
 """ISDP: the Sphinx extension that builds the MDE Information Security and Data Privacy site.
 
-``setup()`` only wires components; each lives in its own module.
+``setup()`` only wires components; ``components.py`` lists them, each a package with a
+``sphinx.py``.
 """
 
 from __future__ import annotations
@@ -14,40 +15,11 @@ __version__ = "0.1.0"
 
 
 def setup(app: Sphinx) -> dict[str, object]:
-    from .courses.sphinx_ext import setup_courses
-    from .accessibility import setup_accessibility
-    from .csp import setup_csp
-    from .front_matter import setup_front_matter
-    from .governance_calendar import setup_governance_calendar
-    from .policies import setup_policies
-    from .guidance import setup_guidance
-    from .navigation import setup_navigation
-    from .page_templates import setup_page_templates
-    from .reports.sphinx import setup_reports
-    from .search import setup_search
-    from .site import setup_site
-    from .traceability import setup_traceability
-    from .tracking import setup_tracking
+    from build_tools.components import setup_all
 
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
-    for setup_component in (
-        setup_site,
-        setup_front_matter,
-        setup_traceability,
-        setup_governance_calendar,
-        setup_courses,
-        setup_policies,
-        setup_guidance,
-        setup_navigation,
-        setup_csp,
-        setup_page_templates,
-        setup_accessibility,
-        setup_reports,
-        setup_search,
-        setup_tracking,
-    ):
-        setup_component(app)
+    setup_all(app)
     return {"version": __version__, "env_version": _code_version(),
             "parallel_read_safe": True, "parallel_write_safe": True}
 

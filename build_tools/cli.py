@@ -6,11 +6,12 @@ import importlib
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from . import __version__
-from .cli_common import SRC_OPTION, fail
+from build_tools import __version__
+from build_tools.cli_common import SRC_OPTION, fail
 
 
 class _LazyGroup(click.Group):
@@ -21,19 +22,29 @@ class _LazyGroup(click.Group):
         "courses": "build_tools.courses.cli:courses",
         "policies": "build_tools.policies.cli:policies",
         "report": "build_tools.reports.cli:report",
-        "lrs": "build_tools.xapi.cli:lrs",  # lrs serve, lrs sync
+        "lrs": "build_tools.xapi.cli:lrs",  # lrs serve (and lrs sync, attached below)
         "learners": "build_tools.xapi.cli:learners",
         "cmi5": "build_tools.xapi.cli:cmi5",
     }
+
+    # a command that belongs to another package but reads best under a group
+    ATTACHED = {"lrs": ("build_tools.store.cli:sync_command",)}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.LAZY])
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.LAZY:
-            module, attribute = self.LAZY[name].split(":")
-            return getattr(importlib.import_module(module), attribute)  # type: ignore[no-any-return]
+            group = _load(self.LAZY[name])
+            for extra in self.ATTACHED.get(name, ()):
+                group.add_command(_load(extra))
+            return group  # type: ignore[no-any-return]
         return super().get_command(ctx, name)
+
+
+def _load(spec: str) -> Any:
+    module, attribute = spec.split(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -50,10 +61,10 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and the result.")
 def build(src: Path, out: Path, fresh: bool, quiet: bool) -> None:
     """Build the site. Every Sphinx warning is an error; all are listed before the exit."""
-    from .build import build as run_build
-    from .check import check_site
+    from build_tools.site.build import build as run_build
+    from build_tools.site.sphinx import check_settings
 
-    site_errors = check_site(src.resolve(), set())
+    site_errors = check_settings(src.resolve())
     if site_errors:
         fail([str(e) for e in site_errors])
     result = run_build(src, out, status=None if quiet else sys.stdout, fresh=fresh)
@@ -67,9 +78,9 @@ def build(src: Path, out: Path, fresh: bool, quiet: bool) -> None:
 @SRC_OPTION
 def check(src: Path) -> None:
     """Validate content (front matter, data files, site.yaml) without a full build."""
-    from .check import run_checks
+    from build_tools.components import check_all
 
-    errors = run_checks(src)
+    errors = check_all(src)
     if errors:
         fail([str(e) for e in errors], what="check failed")
     click.echo("isdp: all content is valid")
@@ -85,7 +96,7 @@ def serve(src: Path, port: int, host: str, with_lrs: bool) -> None:
     demo = _start_demo_lrs(src, host, port) if with_lrs else None
     if demo:  # a plain `kill` must also stop Ralph (the finally below), not orphan it
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    from .preview import serve as run_preview
+    from build_tools.site.preview import serve as run_preview
 
     click.echo(f"isdp: preview on http://{host}:{port}/ (Ctrl+C to stop)")
     try:
@@ -98,8 +109,8 @@ def serve(src: Path, port: int, host: str, with_lrs: bool) -> None:
 
 
 def _start_demo_lrs(src: Path, host: str, port: int):
-    from .errors import ContentError, ContentErrors
-    from .xapi.preview import start_demo
+    from build_tools.core.errors import ContentError, ContentErrors
+    from build_tools.xapi.lrs.demo import start_demo
 
     try:
         demo = start_demo(src, host, port)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import wraps
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -20,3 +21,25 @@ def fail(problems: Iterable[object], what: str = "error") -> NoReturn:
         click.echo(line, err=True)
     click.echo(f"isdp: {what}: {len(lines)} problem(s)", err=True)
     raise SystemExit(1)
+
+
+class CommandError(Exception):
+    """A one-line problem that is not tied to a file line (e.g. the LRS is unreachable)."""
+
+
+def ends_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn our error types into ``path:line: message`` lines and exit 1 (no traceback)."""
+    from build_tools.core.errors import ContentError, ContentErrors
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from build_tools.xapi.lrs.client import LrsError
+
+        try:
+            return func(*args, **kwargs)
+        except ContentErrors as exc:
+            fail(what="nothing was written", problems=[str(error) for error in exc.errors])
+        except (ContentError, LrsError, CommandError) as exc:
+            fail(what="nothing was written", problems=[str(exc)])
+
+    return wrapper

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.build import BuildResult, build
+from build_tools.site.build import BuildResult, build
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -131,7 +131,7 @@ ADMIN = ("isdp-admin", "admin-password-for-tests")
 @pytest.fixture
 def local_lrs(tmp_path: Path):
     """A real Ralph LRS on a free loopback port, with an all-scopes admin login ``ADMIN``."""
-    from build_tools.xapi.lrs_server import Credential, LocalLRS, write_credentials
+    from build_tools.xapi.lrs.local import Credential, LocalLRS, write_credentials
 
     app_dir = tmp_path / "lrs"
     write_credentials(app_dir, [Credential(ADMIN[0], ADMIN[1], ("all",),

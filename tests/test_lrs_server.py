@@ -7,7 +7,7 @@ import uuid
 import httpx
 import pytest
 
-from build_tools.xapi.lrs_server import Credential, LocalLRS, write_credentials
+from build_tools.xapi.lrs.local import Credential, LocalLRS, write_credentials
 
 from .conftest import ADMIN
 

@@ -1,4 +1,4 @@
-"""build_tools/navigation.py: the sidebar built once per build equals furo's own, page by page."""
+"""build_tools/site/html/navigation.py: the sidebar built once per build equals furo's own, page by page."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from furo.navigation import get_navigation_tree
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-from build_tools.accessibility import fix_captions
-from build_tools.build import doctree_dir
-from build_tools.navigation import FURO_TOCTREE
+from build_tools.site.build import doctree_dir
+from build_tools.site.html.accessibility import fix_captions
+from build_tools.site.html.navigation import FURO_TOCTREE
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""site.yaml is declared once (build_tools/settings.py) and every error names its line."""
+"""site.yaml is declared once (build_tools/core/settings.py) and every error names its line."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.errors import ContentError, ContentErrors
-from build_tools.settings import load_settings
+from build_tools.core.errors import ContentError, ContentErrors
+from build_tools.core.settings import load_settings
 
 from .conftest import REPO
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from build_tools.governance_calendar import load as load_calendar
+from build_tools.rule.governance_calendar import load as load_calendar
 
 from .conftest import REPO, page_text
 

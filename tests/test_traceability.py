@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from build_tools import traceability
-from build_tools.check import find_docnames
+from build_tools.rule import traceability
+from build_tools.site.check import find_docnames
 
 from .conftest import REPO, page_text
 

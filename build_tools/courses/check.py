@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import ContentError
-from .model import Course, read_courses
-from .notebook import check_notebook
-from .questions import extract_questions
+from build_tools.core.errors import ContentError
+from build_tools.courses.model import Course, read_courses
+from build_tools.courses.notebook import check_notebook
+from build_tools.courses.questions import extract_questions
 
 
 def check_module(path: Path) -> tuple[list[tuple[str, int]], list[ContentError]]:

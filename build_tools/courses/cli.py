@@ -9,12 +9,12 @@ from pathlib import Path
 import click
 import nbformat
 
-from .. import front_matter
-from ..cli_common import SRC_OPTION, fail
-from ..errors import ContentError, ContentErrors
-from .check import check_module
-from .model import load_courses
-from .notebook import markdown_to_notebook
+from build_tools.cli_common import SRC_OPTION, fail
+from build_tools.core.errors import ContentError, ContentErrors
+from build_tools.courses.check import check_module
+from build_tools.courses.model import load_courses
+from build_tools.courses.notebook import markdown_to_notebook
+from build_tools.site import front_matter
 
 
 @click.group("courses")

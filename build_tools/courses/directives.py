@@ -14,12 +14,12 @@ from docutils.statemachine import StringList
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from ..errors import ContentError, ContentErrors
-from ..logging import Warn, warn_error
-from ..site import site_settings
-from . import nodes as qn
-from .model import ALL, COURSE_FILE, COURSES_DIR, Course, load_course, read_courses
-from .questions import Fragment, QuizSpec, parse_question
+from build_tools.core.errors import ContentError, ContentErrors
+from build_tools.courses import nodes as qn
+from build_tools.courses.model import ALL, COURSE_FILE, COURSES_DIR, Course, load_course, read_courses
+from build_tools.courses.questions import Fragment, QuizSpec, parse_question
+from build_tools.site.config import site_settings
+from build_tools.site.diagnostics import Warn, warn_error
 
 
 def env_questions(env) -> dict[str, list[tuple[str, int]]]:

@@ -12,8 +12,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
-from .. import yamlfile
-from ..errors import ContentError, ContentErrors
+from build_tools.core import yamlfile
+from build_tools.core.errors import ContentError, ContentErrors
 
 COURSES_DIR = "courses"
 COURSE_FILE = "course.yaml"

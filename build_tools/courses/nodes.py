@@ -14,7 +14,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from .questions import HINTS
+from build_tools.courses.questions import HINTS
 
 
 class quiz_question(nodes.General, nodes.Element):

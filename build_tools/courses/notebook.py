@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from myst_parser.parsers.sphinx_ import MystParser
 
-from .. import front_matter, yamlfile
-from ..errors import ContentError, ContentErrors
-from ..logging import Warn, warn_error
+from build_tools.core import yamlfile
+from build_tools.core.errors import ContentError, ContentErrors
+from build_tools.site import front_matter
+from build_tools.site.diagnostics import Warn, warn_error
 
 if TYPE_CHECKING:  # nbformat (and jsonschema) load only when a notebook is read: 0.1 s
     import nbformat
@@ -139,7 +140,7 @@ def markdown_to_notebook(text: str) -> nbformat.NotebookNode:
     import nbformat
     from myst_parser.parsers.directives import parse_directive_text
 
-    from .questions import QuizSpec, markdown_parser
+    from build_tools.courses.questions import QuizSpec, markdown_parser
 
     lines = text.split("\n")
     cells: list[nbformat.NotebookNode] = []

@@ -21,8 +21,8 @@ from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.directives import parse_directive_text
 from myst_parser.parsers.mdit import create_md_parser
 
-from ..errors import ContentError
-from ..site import MYST_EXTENSIONS
+from build_tools.core.errors import ContentError
+from build_tools.site.config import MYST_EXTENSIONS
 
 KINDS = ("single", "multiple", "true-false")
 HINTS = {

@@ -17,10 +17,10 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
-from ..errors import ContentError, ContentErrors
-from ..logging import Warn, warn, warn_error
-from . import checklists
-from .policies import POLICIES, POLICY_DOC, slug
+from build_tools.core.errors import ContentError, ContentErrors
+from build_tools.guidance import checklists
+from build_tools.policies.registry import POLICY_DOC, REQUIRED_POLICIES
+from build_tools.site.diagnostics import Warn, warn, warn_error
 
 
 class checklist_node(nodes.General, nodes.Element):
@@ -122,23 +122,14 @@ class ResolvePolicyLinks(SphinxPostTransform):
                 continue
             ref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget=f"/{target}",
                                         refexplicit=True, refdoc=self.env.docname)
-            ref += nodes.inline(text=POLICIES[policy])
+            ref += nodes.inline(text=REQUIRED_POLICIES[policy])
             node.replace_self([nodes.Text(". Policy: "), ref])
 
 
 def policy_pages(env) -> dict[str, str]:
     """Policy id -> docname of its page, for the policies that have one in this build."""
-    prefix = POLICY_DOC.format("")
-    pages: dict[str, str] = {}
-    for doc in sorted(env.found_docs):
-        if doc.startswith(prefix) and doc in env.titles:
-            by_title = slug(env.titles[doc].astext())
-            if by_title in POLICIES:
-                pages.setdefault(by_title, doc)
-    for policy in POLICIES:
-        if POLICY_DOC.format(policy) in env.found_docs:
-            pages[policy] = POLICY_DOC.format(policy)
-    return pages
+    return {policy: POLICY_DOC.format(policy) for policy in REQUIRED_POLICIES
+            if POLICY_DOC.format(policy) in env.found_docs}
 
 
 # HTML: the form. Other builders fall through to their children (a plain list).

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .. import yamlfile
-from ..errors import ContentError, ContentErrors
-from .policies import POLICIES
+from build_tools.core import yamlfile
+from build_tools.core.errors import ContentError, ContentErrors
+from build_tools.policies.registry import REQUIRED_POLICIES
 
 CHECKLIST_DIR = "guidance/checklists"
 ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -27,14 +27,14 @@ class Item(BaseModel):
     text: str = Field(min_length=10, description="The statement a district checks when it is true.")
     guidance: str = Field(pattern=r"^[a-z0-9_-]+(/[a-z0-9_-]+)*$",
                           description="Docname of the guidance page, e.g. guidance/to-know/who-has-access.")
-    policy: str | None = Field(None, description="Id of one of the 22 policies (slug of its title).")
+    policy: str | None = Field(None, description="Template id of one of the 22 policies, e.g. incident-response.")
     csf: list[str] = Field(default_factory=list, description="NIST CSF 2.0 categories, e.g. PR.AA.")
 
     @field_validator("policy")
     @classmethod
     def _known_policy(cls, value: str | None) -> str | None:
-        if value is not None and value not in POLICIES:
-            raise ValueError(f"'{value}' is not one of the 22 policy ids (see build_tools/guidance/policies.py)")
+        if value is not None and value not in REQUIRED_POLICIES:
+            raise ValueError(f"'{value}' is not one of the 22 policy template ids (build_tools/policies/registry.py)")
         return value
 
     @field_validator("csf")

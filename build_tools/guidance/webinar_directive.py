@@ -22,12 +22,12 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
-from .. import yamlfile
-from ..errors import ContentError, ContentErrors
-from ..logging import Warn, warn, warn_error
-from ..site import site_settings
-from ..xapi.profile import Profile
-from .webinars import KINDS, Download, WebinarPart, file_type, human_size, validate_part
+from build_tools.core import yamlfile
+from build_tools.core.errors import ContentError, ContentErrors
+from build_tools.guidance.webinars import KINDS, Download, WebinarPart, file_type, human_size, validate_part
+from build_tools.site.config import site_settings
+from build_tools.site.diagnostics import Warn, warn, warn_error
+from build_tools.xapi.profile import Profile
 
 UNPUBLISHED_VIDEO = "The recording of this part has not been published on this site yet."
 

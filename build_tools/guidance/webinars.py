@@ -16,8 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationInfo, field_validator, model_validator
 
-from .. import yamlfile
-from ..errors import ContentError, ContentErrors
+from build_tools.core import yamlfile
+from build_tools.core.errors import ContentError, ContentErrors
 
 KINDS = {"slides": "Slide deck", "guidance": "Guidance document", "handout": "Handout",
          "transcript": "Transcript", "captions": "Captions"}

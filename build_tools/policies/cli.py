@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..cli_common import SRC_OPTION, fail
-from ..errors import ContentError, ContentErrors
+from build_tools.cli_common import SRC_OPTION, fail
+from build_tools.core.errors import ContentError, ContentErrors
 
 
 @click.group("policies")
@@ -39,7 +39,7 @@ def policies() -> None:
 @SRC_OPTION
 def render(district_file: Path, out: Path, formats: str, src: Path) -> None:
     """Render a district's policy pack with a cover page, refusing values looser than MDE floors."""
-    from . import pack
+    from build_tools.policies import pack
 
     try:
         chosen = pack.parse_formats(formats)

@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable
 from types import SimpleNamespace
 from typing import Any
 
-from . import frameworks
-from .district import PLACEHOLDERS
-from .parameters import Parameter
-from .templates import Template, render
+from build_tools.policies import frameworks
+from build_tools.policies.district import PLACEHOLDERS
+from build_tools.policies.parameters import Parameter
+from build_tools.policies.templates import Template, render
 
 ROLE = re.compile(r"\{(?:term|doc)\}`([^`<]*?)\s*(?:<[^>`]*>)?`")
 RULE_PAGE = "/content/rule-55-1"

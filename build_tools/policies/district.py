@@ -13,9 +13,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from .. import yamlfile
-from ..errors import ContentError, ContentErrors
-from .parameters import Parameter
+from build_tools.core import yamlfile
+from build_tools.core.errors import ContentError, ContentErrors
+from build_tools.policies.parameters import Parameter
 
 # The district fields a template may use as {{ district.<name> }}, and how the site shows
 # each one while no district has filled it in.

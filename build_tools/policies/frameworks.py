@@ -103,33 +103,6 @@ PRIVACY_FUNCTIONS: dict[str, str] = {
 
 # The 22 policies the proposed rule requires of every LEA (seed:
 # proposed-rule-lea-requirements.txt), in the seed's order: template id -> exact title.
-REQUIRED_POLICIES: dict[str, str] = {
-    "access-account-password": "Access, Account Management, and Password Policy",
-    "annual-state-of-security-report": "Annual State of Security, Privacy and Data Governance "
-    "Report for the State Superintendent of Public Education",
-    "best-practices-guidelines": "Best Practices Guidelines",
-    "data-classification": "Data Classification Framework",
-    "data-collection-quality-matching": "Data Collection, Quality and Matching Standards "
-    "and Procedures",
-    "data-destruction": "Data Destruction Policy",
-    "data-dictionary-standards": "Data Dictionary and Standards",
-    "data-sharing-public-request": "Data Sharing and Public Request Procedure",
-    "disaster-recovery-continuity": "Disaster Recovery and Continuity Policy",
-    "email-electronic-communications": "Email and Electronic Communications Policy",
-    "incident-response": "Incident Response Policy",
-    "it-security": "Information Technology Security Policy",
-    "security-privacy-notification": "LEA Security and Privacy Notification Procedures",
-    "annual-training": "Mandatory Annual Training Program, including Security Awareness "
-    "and FERPA Training",
-    "acceptable-use": "Safe, Appropriate, and Acceptable Use Policy",
-    "security-privacy-processes": "Security and Privacy Processes and Procedures",
-    "violation-reporting": "Security and Privacy Violation Reporting Procedure",
-    "security-assessment-compliance": "Security Assessment and Compliance Policy",
-    "separation-of-duties": "Separation of Duties Standards",
-    "student-parent-rights": "Student and Parent\u2019s Rights",
-    "systems-capacity-planning": "Systems Capacity Planning Policy",
-    "vendor-third-party-control": "Vendor and Third-Party Control Policy",
-}
 
 # District roles a template may name as owner or approver (the district file names the
 # people holding the first four).

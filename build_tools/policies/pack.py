@@ -12,11 +12,11 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import traceability
-from ..errors import ContentError
-from ..settings import load_settings
-from . import compose, docx_writer, html_writer, parameters, templates
-from . import district as district_file
+from build_tools.core.errors import ContentError
+from build_tools.core.settings import load_settings
+from build_tools.policies import compose, docx_writer, html_writer, parameters, templates
+from build_tools.policies import district as district_file
+from build_tools.rule import traceability
 
 FORMATS = ("md", "html", "docx")
 MANIFEST = "pack.json"

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .. import yamlfile
+from build_tools.core import yamlfile
 
 PARAMETERS_FILE = "templates/policies/parameters.yaml"
 

@@ -17,12 +17,12 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
-from .. import traceability
-from ..errors import ContentError, ContentErrors
-from ..logging import Warn, warn, warn_error
-from ..site import site_settings
-from . import compose, district, frameworks, parameters, templates
-from .district import PLACEHOLDERS
+from build_tools.core.errors import ContentError, ContentErrors
+from build_tools.policies import compose, district, frameworks, parameters, templates
+from build_tools.policies.district import PLACEHOLDERS
+from build_tools.rule import traceability
+from build_tools.site.config import site_settings
+from build_tools.site.diagnostics import Warn, warn, warn_error
 
 PAGES_DIR = "content/policies"
 
@@ -120,7 +120,7 @@ class _PolicyDirective(SphinxDirective):
         srcdir = Path(self.env.srcdir)
         for path in templates.template_paths(srcdir):
             self.env.note_dependency(str(path))
-        # A new policy means a new entry in frameworks.REQUIRED_POLICIES: re-read then.
+        # A new policy means a new entry in registry.REQUIRED_POLICIES: re-read then.
         self.env.note_dependency(frameworks.__file__)
         try:
             return templates.load_all(srcdir)
@@ -255,7 +255,7 @@ def check(srcdir: Path, docnames: set[str]) -> list[ContentError]:
 
 def _notice_agrees_with_site(srcdir: Path) -> list[ContentError]:
     """The 24-hour floor of the policies and the notice period the site states must agree."""
-    from ..settings import load_settings
+    from build_tools.core.settings import load_settings
 
     try:
         registry, located = parameters.load(srcdir)
@@ -280,7 +280,7 @@ def _check_build(app: Sphinx, env: BuildEnvironment) -> None:
         warn_error(Warn.POLICY, error)
 
 
-def setup_policies(app: Sphinx) -> None:
+def setup(app: Sphinx) -> None:
     app.add_role("policy-placeholder", placeholder_role)
     app.add_role("policy-value", value_role)
     app.add_directive("policy-template", PolicyTemplate)

@@ -18,11 +18,12 @@ import jinja2
 from jinja2 import meta, nodes
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from .. import traceability, yamlfile
-from ..errors import ContentError, ContentErrors
-from ..front_matter import FRONT_MATTER
-from . import frameworks, parameters
-from .district import PLACEHOLDERS
+from build_tools.core import yamlfile
+from build_tools.core.errors import ContentError, ContentErrors
+from build_tools.policies import frameworks, parameters, registry
+from build_tools.policies.district import PLACEHOLDERS
+from build_tools.rule import traceability
+from build_tools.site.front_matter import FRONT_MATTER
 
 TEMPLATES_DIR = "templates/policies"
 SUFFIX = ".md.j2"
@@ -184,7 +185,7 @@ def load_all(srcdir: Path) -> list[Template]:
     errors, found = _scan(Path(srcdir))
     if errors:
         raise ContentErrors(errors)
-    order = list(frameworks.REQUIRED_POLICIES)
+    order = list(registry.REQUIRED_POLICIES)
     return sorted(found, key=lambda t: order.index(t.id) if t.id in order else len(order))
 
 
@@ -329,7 +330,7 @@ def _scan_files(srcdir: Path) -> tuple[list[ContentError], list[Template]]:
             errors.extend(exc.errors)
             continue
         found.append(template)
-        required = frameworks.REQUIRED_POLICIES.get(template.id)
+        required = registry.REQUIRED_POLICIES.get(template.id)
         if required is None:
             errors.append(
                 ContentError(
@@ -344,14 +345,14 @@ def _scan_files(srcdir: Path) -> tuple[list[ContentError], list[Template]]:
                 template.located.error(("title",), f"title must be the rule's name: '{required}'")
             )
         errors.extend(_body_errors(template, context["parameters"]))
-    for policy_id in frameworks.REQUIRED_POLICIES:
+    for policy_id in registry.REQUIRED_POLICIES:
         if policy_id not in seen:
             errors.append(
                 ContentError(
                     srcdir / TEMPLATES_DIR,
                     None,
                     f"missing template {policy_id}{SUFFIX} for the required policy "
-                    f"'{frameworks.REQUIRED_POLICIES[policy_id]}'",
+                    f"'{registry.REQUIRED_POLICIES[policy_id]}'",
                 )
             )
     return errors, found

@@ -1,1 +1,1 @@
-"""Compliance reports: the LRS sync into a local store, the roster, and the reports read from it."""
+"""Compliance reports read from the local store: training, quarterly, their charts and pages."""

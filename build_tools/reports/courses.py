@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .roster import Employee
+from build_tools.core.roster import Employee
 
 EVERYONE = "all"
 
@@ -28,7 +28,7 @@ class RequiredCourse:
 
 def load_required_courses(srcdir: Path) -> list[RequiredCourse]:
     """Every course of the site that some role is required to take, ordered by id."""
-    from ..courses.model import load_courses  # the courses component's loader (validated)
+    from build_tools.courses.model import load_courses  # the courses component's loader (validated)
 
     courses = load_courses(Path(srcdir))
     found = [

@@ -13,15 +13,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..xapi.profile import VERBS, Profile, cycle_of
-from .charts import Bar, bar_chart
-from .courses import RequiredCourse
-from .output import atomic_dir
-from .quarterly_data import QuarterData, quarter_bounds
-from .render import render
-from .roster import Employee
-from .store import PASSED_WHERE, utc_text
-from .training import TrainingReport, _trusted_sql, build_report
+from build_tools.core.atomic import atomic_dir
+from build_tools.core.roster import Employee
+from build_tools.reports.charts import Bar, bar_chart
+from build_tools.reports.courses import RequiredCourse
+from build_tools.reports.quarterly_data import QuarterData, quarter_bounds
+from build_tools.reports.render import render
+from build_tools.reports.training import TrainingReport, _trusted_sql, build_report
+from build_tools.store.sqlite import PASSED_WHERE, utc_text
+from build_tools.xapi.profile import VERBS, Profile, cycle_of
 
 CHART_MARK = "[[training-chart]]"
 

@@ -16,9 +16,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from .. import yamlfile
-from ..errors import ContentError, ContentErrors
-from ..settings import Strict
+from build_tools.core import yamlfile
+from build_tools.core.errors import ContentError, ContentErrors
+from build_tools.core.settings import Strict
 
 DATA_DIR = Path("content/data/quarterly")
 QUARTER = re.compile(r"^(\d{4})Q([1-4])$")

@@ -12,8 +12,9 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
-from ..logging import Warn, warn_error
-from . import quarterly_data
+from build_tools.core.errors import ContentError
+from build_tools.reports import quarterly_data
+from build_tools.site.diagnostics import Warn, warn_error
 
 
 def _type_text(annotation: object) -> str:
@@ -107,6 +108,10 @@ def _check(app: Sphinx, env: BuildEnvironment) -> None:
         warn_error(Warn.DATA, error)
 
 
-def setup_reports(app: Sphinx) -> None:
+def check(srcdir: Path, docnames: set[str]) -> list[ContentError]:
+    return quarterly_data.check(srcdir, docnames)
+
+
+def setup(app: Sphinx) -> None:
     app.add_directive("quarterly-data-schema", QuarterlyDataSchema)
     app.connect("env-check-consistency", _check)

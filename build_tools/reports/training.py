@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from ..xapi.profile import Profile, cycle_bounds
-from .courses import RequiredCourse, required_of
-from .roster import Employee
-from .store import ANSWERED_WHERE, PASSED_WHERE, utc_text
+from build_tools.core.roster import Employee
+from build_tools.reports.courses import RequiredCourse, required_of
+from build_tools.store.sqlite import ANSWERED_WHERE, PASSED_WHERE, utc_text
+from build_tools.xapi.profile import Profile, cycle_bounds
 
 TOP_QUESTIONS = 10
 

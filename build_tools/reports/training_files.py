@@ -9,10 +9,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .charts import Bar, bar_chart
-from .output import atomic_dir
-from .render import render
-from .training import TrainingReport
+from build_tools.core.atomic import atomic_dir
+from build_tools.reports.charts import Bar, bar_chart
+from build_tools.reports.render import render
+from build_tools.reports.training import TrainingReport
 
 LEA_CHART_ROWS = 25
 HTML_UNVERIFIED_ROWS = 200

@@ -1,4 +1,4 @@
-/* Keyboard access that the theme does not give; see build_tools/accessibility.py.
+/* Keyboard access that the theme does not give; see build_tools/site/html/accessibility.py.
  *
  * 1. Drawers. furo's two drawers (site navigation, page contents) on narrow screens open
  * from <label for="__navigation"> / <label for="__toc"> icons, which the keyboard cannot

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 import click
 
-from ..cli_common import SRC_OPTION, fail
-from ..errors import ContentError, ContentErrors
+from build_tools.cli_common import SRC_OPTION, fail
+from build_tools.core.errors import ContentError, ContentErrors
 
 DIR_OPTION = click.option(
     "--lrs-dir",
@@ -57,7 +57,7 @@ def lrs() -> None:
 )
 def lrs_serve(lrs_dir: Path, port: int, origins: tuple[str, ...]) -> None:
     """Run Ralph on 127.0.0.1 (fs backend, scopes enforced) until Ctrl+C."""
-    from .lrs_server import AUTH_FILE, Credential, LocalLRS, write_credentials
+    from build_tools.xapi.lrs.local import AUTH_FILE, Credential, LocalLRS, write_credentials
 
     for origin in origins:
         _http_url(origin, "--cors-origin")
@@ -139,9 +139,9 @@ def learners_links(
     rotate: bool,
 ) -> None:
     """Provision one LRS login per learner and write their personal launch links."""
-    from ..reports.roster import load_roster
-    from ..settings import load_settings
-    from . import links
+    from build_tools.core.roster import load_roster
+    from build_tools.core.settings import load_settings
+    from build_tools.xapi import links
 
     try:
         settings = load_settings(src)
@@ -190,7 +190,7 @@ def cmi5() -> None:
 )
 def cmi5_package(src: Path, course: str, out: Path) -> None:
     """Package COURSE (its id, e.g. ferpa) for import into a cmi5 LMS."""
-    from .cmi5 import package
+    from build_tools.xapi.cmi5 import package
 
     try:
         aus = package(src, course, out)
@@ -200,8 +200,3 @@ def cmi5_package(src: Path, course: str, out: Path) -> None:
         f"isdp: wrote {out}: course {course}, {len(aus)} AU(s) "
         f"({sum(au.move_on == 'Passed' for au in aus)} with a quiz)"
     )
-
-
-from ..reports.cli import sync_command  # noqa: E402  (the LRS client lives with the reports)
-
-lrs.add_command(sync_command)  # isdp lrs sync

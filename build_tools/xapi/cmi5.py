@@ -18,9 +18,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from ..errors import ContentError, ContentErrors
-from ..settings import load_settings
-from .profile import Profile
+from build_tools.core.errors import ContentError, ContentErrors
+from build_tools.core.settings import load_settings
+from build_tools.xapi.profile import Profile
 
 NAMESPACE = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
 LANG = "en-US"
@@ -97,8 +97,8 @@ def course_structure(profile: Profile, course, aus: list[AU]) -> bytes:
 
 def package(src: Path, course_id: str, out: Path) -> list[AU]:
     """Build the site and write the package; raises ContentError(s) on any problem."""
-    from ..build import build
-    from ..courses.model import COURSE_FILE, COURSES_DIR, load_course
+    from build_tools.courses.model import COURSE_FILE, COURSES_DIR, load_course
+    from build_tools.site.build import build
 
     src = Path(src).resolve()
     settings = load_settings(src)

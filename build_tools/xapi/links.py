@@ -6,7 +6,7 @@ a link whose URL *fragment* carries the endpoint, the actor and that credential:
 never send a fragment to the web server, so it is in no server log. tracking.js reads it,
 keeps it in sessionStorage and removes it from the address bar.
 
-The roster is read by the compliance reports' reader (build_tools/reports/roster.py), so a
+The roster is read by the compliance reports' reader (build_tools/core/roster.py), so a
 roster that produces links is one the training report accepts.
 """
 
@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from ..errors import ContentError, ContentErrors
-from ..reports.roster import COLUMNS as ROSTER_COLUMNS
-from ..reports.roster import Employee as Learner
-from .lrs_server import AUTH_FILE, Credential, remove_users, write_credentials
-from .profile import account_actor
+from build_tools.core.errors import ContentError, ContentErrors
+from build_tools.core.roster import COLUMNS as ROSTER_COLUMNS
+from build_tools.core.roster import Employee as Learner
+from build_tools.xapi.lrs.local import AUTH_FILE, Credential, remove_users, write_credentials
+from build_tools.xapi.profile import account_actor
 
 LEARNER_SCOPES = ("statements/write", "statements/read/mine")
 USER_PREFIX = "learner-"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from build_tools.core.errors import ContentErrors
 from build_tools.courses.model import load_course, load_courses
-from build_tools.errors import ContentErrors
 
 from .conftest import COURSE_YAML, REPO
 

@@ -9,9 +9,9 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from build_tools.cli import main
+from build_tools.core.errors import ContentErrors
 from build_tools.guidance import checklists
-from build_tools.guidance.policies import POLICIES, POLICY_TITLES, slug
-from build_tools.errors import ContentErrors
+from build_tools.policies.registry import REQUIRED_POLICIES
 
 REPO = Path(__file__).resolve().parents[2]
 INDEX = "---\ndescription: A small test site for the checklist directive.\n---\n\n# Home\n\n```{toctree}\n/guidance/index\n```\n"
@@ -25,7 +25,7 @@ sections:
       - id: owner
         text: Someone owns cybersecurity in the district.
         guidance: guidance/index
-        policy: incident-response-policy
+        policy: incident-response
         csf: [GV.RR]
       - id: board
         text: The board adopted the policies.
@@ -33,14 +33,22 @@ sections:
 """
 
 
-def test_the_22_policy_ids_are_slugs_of_the_seed_titles():
-    assert len(POLICY_TITLES) == len(POLICIES) == 22
-    assert slug("Student and Parent's Rights") == "student-and-parents-rights"
-    assert "vendor-and-third-party-control-policy" in POLICIES
+def test_the_22_policy_ids_are_the_template_ids():
+    templates = {p.name.removesuffix(".md.j2") for p in (REPO / "templates/policies").glob("*.md.j2")}
+    assert len(REQUIRED_POLICIES) == 22
+    assert set(REQUIRED_POLICIES) == templates
+
+
+def test_a_checklist_naming_a_title_slug_is_refused(tmp_path):
+    from build_tools.guidance.checklists import Item
+
+    with pytest.raises(ValueError, match="not one of the 22 policy template ids"):
+        Item(id="x", text="The board adopted it.", guidance="guidance/index",
+                      policy="vendor-and-third-party-control-policy")
 
 
 def test_shipped_checklists_are_valid_and_link_existing_guidance():
-    from build_tools.check import find_docnames
+    from build_tools.site.check import find_docnames
 
     docnames = find_docnames(REPO)
     files = sorted((REPO / checklists.CHECKLIST_DIR).glob("*.yaml"))
@@ -53,7 +61,7 @@ def test_shipped_checklists_are_valid_and_link_existing_guidance():
 @pytest.mark.parametrize(("yaml_text", "line", "message"), [
     (DEMO.replace("        csf: [GV.RR]\n", "        csf: [GV.RR]\n        colour: red\n"), 11, "unknown key 'colour'"),
     (DEMO.replace("id: board", "id: owner"), 11, "item id 'owner' is used twice"),
-    (DEMO.replace("policy: incident-response-policy", "policy: incident-policy"), 9, "'incident-policy' is not one of the 22 policy ids"),
+    (DEMO.replace("policy: incident-response", "policy: incident-policy"), 9, "'incident-policy' is not one of the 22 policy template ids"),
     (DEMO.replace("csf: [GV.RR]", "csf: [GOV.1]"), 10, "'GOV.1' is not a NIST CSF 2.0 category"),
     (DEMO.replace("guidance: guidance/index\n        policy", "guidance: guidance/nowhere\n        policy"), 8, "guidance page 'guidance/nowhere' does not exist"),
     (DEMO.replace("  - title: Govern\n", "  - title: Govern\n    - oops\n"), None, "invalid YAML"),
@@ -104,15 +112,15 @@ def test_directive_renders_an_accessible_form(make_site, build_site):
 
 def test_policy_link_appears_once_the_policy_page_exists(make_site, build_site):
     policy = "---\ndescription: The incident response policy template for districts.\n---\n\n# Incident Response Policy\n"
-    index = INDEX.replace("/guidance/index\n", "/guidance/index\n/content/policies/incident-response-policy\n")
+    index = INDEX.replace("/guidance/index\n", "/guidance/index\n/content/policies/incident-response\n")
     src = make_site({"content/index.md": index, "guidance/index.md": GUIDANCE,
                      "guidance/checklists/demo.yaml": DEMO,
-                     "content/policies/incident-response-policy.md": policy})
+                     "content/policies/incident-response.md": policy})
     result = build_site(src)
     assert not _checklist_warnings(result), result.warnings
     soup = BeautifulSoup((result.outdir / "guidance/index.html").read_text(), "html.parser")
     links = soup.select(".isdp-checklist-item[data-item=owner] .isdp-checklist-links a")
-    assert [a["href"] for a in links][-1] == "../content/policies/incident-response-policy.html"
+    assert [a["href"] for a in links][-1] == "../content/policies/incident-response.html"
 
 
 def test_unknown_checklist_is_a_build_warning_at_the_directive(make_site, build_site):
@@ -121,10 +129,10 @@ def test_unknown_checklist_is_a_build_warning_at_the_directive(make_site, build_
     assert any("guidance/index.md:7" in w and "no checklist 'missing'" in w for w in _checklist_warnings(result)), result.warnings
 
 
-def test_policy_page_is_found_by_its_title_whatever_its_file_name(make_site, build_site):
+def test_policy_page_is_found_by_its_template_id(make_site, build_site):
     policy = "---\ndescription: The student and parent rights policy template.\n---\n\n# Student and Parent\u2019s Rights\n"
     index = INDEX.replace("/guidance/index\n", "/guidance/index\n/content/policies/student-parent-rights\n")
-    demo = DEMO.replace("policy: incident-response-policy", "policy: student-and-parents-rights")
+    demo = DEMO.replace("policy: incident-response", "policy: student-parent-rights")
     src = make_site({"content/index.md": index, "guidance/index.md": GUIDANCE,
                      "guidance/checklists/demo.yaml": demo,
                      "content/policies/student-parent-rights.md": policy})
@@ -132,4 +140,4 @@ def test_policy_page_is_found_by_its_title_whatever_its_file_name(make_site, bui
     soup = BeautifulSoup((result.outdir / "guidance/index.html").read_text(), "html.parser")
     links = soup.select(".isdp-checklist-item[data-item=owner] .isdp-checklist-links a")
     assert links[-1]["href"] == "../content/policies/student-parent-rights.html"
-    assert links[-1].get_text() == "Student and Parent's Rights"
+    assert links[-1].get_text() == "Student and Parent\u2019s Rights"  # the registry's title

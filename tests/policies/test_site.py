@@ -11,8 +11,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from build_tools.build import build
 from build_tools.policies import compose, frameworks, templates
+from build_tools.site.build import build
 
 from .conftest import REPO, replace_in
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.quality.pages import built_pages
+from tests.support.pages import built_pages
 
 from .browser_audit import AXE_JS, SCHEMES, PageAudit, Recorder, run_axe
 

@@ -1,4 +1,4 @@
-"""The Content-Security-Policy that build_tools/csp.py writes into every built page."""
+"""The Content-Security-Policy that build_tools/site/html/csp.py writes into every built page."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from build_tools.check import run_checks
-from build_tools.csp import source_hash
-from build_tools.quality.pages import serve
+from build_tools.components import check_all
+from build_tools.site.html.csp import source_hash
+from tests.support.pages import serve
 
 from .browser_audit import PageAudit, open_recorded
 
@@ -108,6 +108,6 @@ def test_lrs_origin_that_is_not_an_origin_is_refused_with_its_line(full_site):
     src = full_site(lrs_origins="[https://lrs.example.org/xAPI/]")
     line = next(n for n, text in enumerate((src / "site.yaml").read_text().splitlines(), 1)
                 if "lrs_origins" in text)
-    errors = [str(e) for e in run_checks(src)]
+    errors = [str(e) for e in check_all(src)]
     assert any(f"site.yaml:{line}: 'xapi.lrs_origins.0': " in e and "origin only" in e
                for e in errors), errors

@@ -1,6 +1,6 @@
 """Every page works under its Content-Security-Policy: no violation, no console error.
 
-The policy (build_tools/csp.py) allows only the site's own files and the hashes of the
+The policy (build_tools/site/html/csp.py) allows only the site's own files and the hashes of the
 inline blocks the theme writes; a violation means a page lost a script or a style it needs.
 """
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from build_tools.quality.pages import first_course_module
+from tests.support.pages import first_course_module
 
 COURSE_MODULE = "first course module"
 KEYBOARD_PAGES = ["content/index", "content/rule-55-1", "content/glossary", "guidance/index",

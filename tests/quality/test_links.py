@@ -13,8 +13,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
-from build_tools.quality.pages import built_pages
-from build_tools.settings import load_settings
+from build_tools.core.settings import load_settings
+from tests.support.pages import built_pages
 
 from .browser_audit import report
 

@@ -1,7 +1,7 @@
 """Page weight budget: a course page loads at most 60 KB (gzip) of JS and CSS.
 
 Learners take the training on school networks and old laptops; the figure for each page type
-is printed by benchmarks/page_weight.py. Measuring code: build_tools/quality/page_weight.py.
+is printed by benchmarks/page_weight.py. Measuring code: tests/support/page_weight.py.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import os
 
 import pytest
 
-from build_tools.quality.page_weight import COURSE_PAGE_BUDGET_GZIP, measure
-from build_tools.quality.pages import course_module_pages, serve
+from tests.support.page_weight import COURSE_PAGE_BUDGET_GZIP, measure
+from tests.support.pages import course_module_pages, serve
 
 
 def test_every_course_page_is_within_the_budget(chromium, site_server, shipped_site):

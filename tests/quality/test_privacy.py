@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from build_tools.quality.pages import ASSET_DIRS, quiz_pages
+from tests.support.pages import ASSET_DIRS, quiz_pages
 
 from .browser_audit import PageAudit, open_recorded, report
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from build_tools.csp import apply
-from build_tools.quality.pages import serve
+from build_tools.site.html.csp import apply
+from tests.support.pages import serve
 
 from .browser_audit import PageAudit, Recorder, open_recorded, run_axe
 

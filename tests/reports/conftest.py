@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from build_tools.reports import store
 from build_tools.reports.courses import RequiredCourse
+from build_tools.store import sqlite as store
 from build_tools.xapi import profile as xp
 
 BASE = "https://www.mdek12.org/isdp/xapi"  # site.yaml's base_iri

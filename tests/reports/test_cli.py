@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from build_tools.cli import main
 from build_tools.reports import courses as courses_mod
-from build_tools.reports.cli import sync_command
+from build_tools.store.cli import sync_command
 
 from ..conftest import ADMIN, REPO
 from .conftest import COURSES, LMS, as_stored, make, put, write_roster

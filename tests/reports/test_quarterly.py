@@ -8,13 +8,13 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from build_tools.check import run_checks
 from build_tools.cli import main
-from build_tools.errors import ContentErrors
+from build_tools.components import check_all
+from build_tools.core.errors import ContentErrors
+from build_tools.core.roster import load_roster
 from build_tools.reports import courses as courses_mod
 from build_tools.reports.quarterly import training_section
 from build_tools.reports.quarterly_data import load_quarter, quarter_bounds
-from build_tools.reports.roster import load_roster
 
 from ..conftest import REPO
 from .conftest import COURSES, LMS, PROFILE, as_stored, make, put, write_roster
@@ -55,7 +55,7 @@ def test_quarter_bounds():
 def test_shipped_example_data_is_valid_and_marked():
     data = load_quarter(SHIPPED)
     assert data.example and data.audits and data.incidents and data.upgrades
-    assert not [e for e in run_checks(REPO) if "quarterly" in str(e.path)]
+    assert not [e for e in check_all(REPO) if "quarterly" in str(e.path)]
 
 
 def test_training_figures_from_the_store(conn, site, tmp_path):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from build_tools.errors import ContentError, ContentErrors
-from build_tools.reports.roster import load_roster
+from build_tools.core.errors import ContentError, ContentErrors
+from build_tools.core.roster import load_roster
 
 from .conftest import write_roster
 

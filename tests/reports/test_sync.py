@@ -7,8 +7,9 @@ import json
 import httpx
 import pytest
 
-from build_tools.reports import store, sync
-from build_tools.reports.lrs_client import LrsClient, LrsError
+from build_tools.store import sqlite as store
+from build_tools.store import sync
+from build_tools.xapi.lrs.client import LrsClient, LrsError
 from build_tools.xapi.profile import XAPI_VERSION
 
 from ..conftest import ADMIN
@@ -194,7 +195,7 @@ def test_sync_process_killed_mid_way_resumes(local_lrs, tmp_path):
     command = [
         sys.executable,
         "-c",
-        "from build_tools.reports.cli import sync_command; sync_command()",
+        "from build_tools.store.cli import sync_command; sync_command()",
         "--lrs-url",
         local_lrs.url,
         "--store",

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
+from build_tools.core.roster import load_roster
 from build_tools.reports.courses import RequiredCourse
-from build_tools.reports.roster import load_roster
-from build_tools.reports.store import agent_key
 from build_tools.reports.training import build_report
+from build_tools.store.sqlite import agent_key
 
 from .conftest import COURSES, LMS, PROFILE, actor, as_stored, make, put, write_roster
 
@@ -108,7 +108,7 @@ def scenario(conn, tmp_path):
         ],
     ]
     put(conn, *statements)
-    from build_tools.reports.store import apply_voids
+    from build_tools.store.sqlite import apply_voids
 
     conn.execute("BEGIN")
     apply_voids(conn)

@@ -16,9 +16,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from build_tools.build import build
+from build_tools.site.build import build
 from build_tools.xapi.links import Learner, launch_link, learner_actor, provision
-from build_tools.xapi.lrs_server import Credential, LocalLRS, write_credentials
+from build_tools.xapi.lrs.local import Credential, LocalLRS, write_credentials
 
 from ..conftest import ADMIN, REPO
 

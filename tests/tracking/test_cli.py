@@ -13,8 +13,8 @@ import httpx
 from click.testing import CliRunner
 
 from build_tools.cli import main
-from build_tools.xapi.lrs_server import LocalLRS
-from build_tools.xapi.preview import start_demo
+from build_tools.xapi.lrs.demo import start_demo
+from build_tools.xapi.lrs.local import LocalLRS
 
 from ..conftest import REPO
 from .conftest import HEADERS, attempt_events, dispatch

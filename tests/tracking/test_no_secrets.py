@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import shutil
 
-from build_tools.build import build
+from build_tools.site.build import build
 from build_tools.xapi.links import launch_link, learner_actor, provision, write_links_csv
 
 from ..conftest import REPO

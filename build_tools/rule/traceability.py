@@ -16,9 +16,9 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
-from . import yamlfile
-from .errors import ContentError, ContentErrors
-from .logging import Warn, warn_error
+from build_tools.core import yamlfile
+from build_tools.core.errors import ContentError, ContentErrors
+from build_tools.site.diagnostics import Warn, warn_error
 
 DUTIES_FILE = "content/data/duties.yaml"
 MAP_FILE = "content/data/traceability.yaml"

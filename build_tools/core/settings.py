@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, HttpUrl, field_validator
 
-from . import yamlfile
+from build_tools.core import yamlfile
 
 SITE_FILE = "site.yaml"
 

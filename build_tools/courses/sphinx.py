@@ -8,11 +8,10 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from ..logging import Warn, warn_error
-from ..site import site_settings
-from . import nodes as qn
-from .check import duplicate_ids
-from .directives import (
+from build_tools.core.errors import ContentError
+from build_tools.courses import nodes as qn
+from build_tools.courses.check import duplicate_ids
+from build_tools.courses.directives import (
     CourseList,
     CourseOutline,
     CourseSchema,
@@ -22,8 +21,10 @@ from .directives import (
     course_of,
     env_questions,
 )
-from .model import COURSE_FILE, COURSES_DIR, read_courses
-from .notebook import NotebookParser
+from build_tools.courses.model import COURSE_FILE, COURSES_DIR, read_courses
+from build_tools.courses.notebook import NotebookParser
+from build_tools.site.config import site_settings
+from build_tools.site.diagnostics import Warn, warn_error
 
 
 def _module_page(app: Sphinx, doctree: nodes.document) -> None:
@@ -90,7 +91,13 @@ def _assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctre
         app.add_js_file("quiz.js", defer="defer")
 
 
-def setup_courses(app: Sphinx) -> None:
+def check(srcdir: Path, docnames: set[str]) -> list[ContentError]:
+    from build_tools.courses.check import check_courses
+
+    return check_courses(srcdir, docnames)
+
+
+def setup(app: Sphinx) -> None:
     qn.setup_nodes(app)
     app.add_directive("quiz", QuizDirective)
     app.add_directive("scenario", ScenarioDirective)

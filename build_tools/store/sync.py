@@ -31,8 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import store
-from .lrs_client import LrsClient, LrsError
+from build_tools.store import sqlite as store
+from build_tools.xapi.lrs.client import LrsClient, LrsError
 
 PAGE_SIZE = 500
 OVERLAP = dt.timedelta(minutes=10)

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from sphinx.util import logging
 
-from .errors import ContentError, display_path
+from build_tools.core.errors import ContentError, display_path
 
 LOGGER = logging.getLogger("isdp")
 

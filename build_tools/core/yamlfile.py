@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import ContentError, ContentErrors
+from build_tools.core.errors import ContentError, ContentErrors
 
 Loc = tuple[Any, ...]
 # libyaml's parser when PyYAML was built with it: the build reads data files hundreds of times.

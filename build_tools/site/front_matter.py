@@ -9,9 +9,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from sphinx.application import Sphinx
 
-from . import yamlfile
-from .errors import ContentError, ContentErrors
-from .logging import Warn, warn_error
+from build_tools.core import yamlfile
+from build_tools.core.errors import ContentError, ContentErrors
+from build_tools.site.diagnostics import Warn, warn_error
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.DOTALL)
 

@@ -115,7 +115,7 @@ class LocalLRS:
         Path(self.app_dir).mkdir(parents=True, exist_ok=True)
         log = open(self.log_file or Path(self.app_dir) / "ralph.log", "ab")  # noqa: SIM115
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "build_tools.xapi.lrs_server", str(listener.fileno())],
+            [sys.executable, "-m", "build_tools.xapi.lrs.local", str(listener.fileno())],
             env=server_env(self.app_dir, self.cors_origins), stdout=log, stderr=subprocess.STDOUT,
             pass_fds=[listener.fileno()])
         listener.close()

@@ -17,9 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from . import yamlfile
-from .errors import ContentError, ContentErrors
-from .logging import Warn, warn_error
+from build_tools.core import yamlfile
+from build_tools.core.errors import ContentError, ContentErrors
+from build_tools.site.diagnostics import Warn, warn_error
 
 CALENDAR_FILE = "content/data/governance-calendar.yaml"
 

@@ -9,11 +9,12 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 
-from .errors import ContentError, ContentErrors
-from .settings import SiteSettings, load_settings
+from build_tools.core.errors import ContentError, ContentErrors
+from build_tools.core.settings import SiteSettings, load_settings
 
-STATIC_DIR = Path(__file__).parent / "static"
-TEMPLATES_DIR = Path(__file__).parent / "templates"
+PACKAGE_DIR = Path(__file__).parents[1]  # build_tools/: static/ and templates/ serve every component
+STATIC_DIR = PACKAGE_DIR / "static"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
 
 # Only these folders are site sources; README, tests, templates/ etc. are not pages.
 INCLUDE_PATTERNS = ["content/**", "guidance/**", "courses/**"]

@@ -30,8 +30,8 @@ from lxml import etree
 from lxml import html as lxml_html
 from sphinx.application import Sphinx
 
-from .logging import Warn, warn
-from .site import site_settings
+from build_tools.site.config import site_settings
+from build_tools.site.diagnostics import Warn, warn
 
 # Script types a browser executes; other types (application/json, text/x-template) are data.
 _JS_TYPES = {"", "text/javascript", "application/javascript", "module", "text/ecmascript"}

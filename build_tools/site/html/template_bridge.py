@@ -16,7 +16,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.jinja2glue import BuiltinTemplateLoader
 
-from .csp import with_policy
+from build_tools.site.html.csp import with_policy
 
 
 class SiteTemplates(BuiltinTemplateLoader):

@@ -28,9 +28,9 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 from sphinx_autobuild.server import RebuildServer
 
-from .build import doctree_dir, fewer_collections
+from build_tools.site.build import doctree_dir, fewer_collections
 
-CODE_DIR = Path(__file__).parent
+CODE_DIR = Path(__file__).parents[1]  # all of build_tools/
 RESTART_FILES = {"site.yaml", "conf.py"}
 IGNORED = [r"__pycache__", r"\.pyc$", r"~$", r"\.sw[px]$", r"/\.#"]  # caches, editor backups
 

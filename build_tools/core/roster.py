@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from ..errors import ContentError, ContentErrors
+from build_tools.core.errors import ContentError, ContentErrors
 
 COLUMNS = ("employee_id", "name", "email", "lea_code", "lea_name", "role")
 # Deliberately simple: one @, no spaces, a dot in the domain. Mail merges need a deliverable

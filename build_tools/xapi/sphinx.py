@@ -17,9 +17,9 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from .errors import ContentError, ContentErrors
-from .site import site_settings
-from .xapi.profile import Profile
+from build_tools.core.errors import ContentError, ContentErrors
+from build_tools.site.config import site_settings
+from build_tools.xapi.profile import Profile
 
 SCRIPT = "tracking.js"
 # Loaded before the quiz runtime (lower priority number first) so that it listens before
@@ -45,7 +45,7 @@ def profile_json(app: Sphinx) -> str:
 
 
 def course_modules(srcdir: Path) -> dict[str, list[str]]:
-    from .courses.model import load_courses
+    from build_tools.courses.model import load_courses
 
     try:
         return {course.id: list(course.modules) for course in load_courses(srcdir)}
@@ -69,7 +69,11 @@ def _forget_profile(app: Sphinx, env) -> None:
     app._isdp_profile_json = None  # type: ignore[attr-defined]
 
 
-def setup_tracking(app: Sphinx) -> None:
+def check(srcdir: Path, docnames: set[str]) -> list[ContentError]:
+    return []  # the profile is code; course tracking is checked with the courses
+
+
+def setup(app: Sphinx) -> None:
     app.connect("env-updated", _forget_profile)
     app.connect("html-page-context", _add_runtime)
     setup_profile_page(app)
@@ -112,7 +116,7 @@ class XapiProfileTable(SphinxDirective):
     required_arguments = 1
 
     def run(self) -> list[nodes.Node]:
-        from .xapi import profile as xp
+        from build_tools.xapi import profile as xp
 
         settings = site_settings(self.env.app)
         p = xp.Profile(settings.base_iri)
@@ -150,7 +154,7 @@ class XapiExample(SphinxDirective):
         import datetime as dt
         import json
 
-        from .xapi import profile as xp
+        from build_tools.xapi import profile as xp
 
         settings = site_settings(self.env.app)
         p = xp.Profile(settings.base_iri)

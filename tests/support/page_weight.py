@@ -82,7 +82,7 @@ def build_plain_theme_site(workdir: Path) -> Path:
 
 def plain_theme_weight(browser: Any) -> PageWeight:
     """The baseline: the JS and CSS of the theme's plain page, measured the same way."""
-    from .pages import serve
+    from tests.support.pages import serve
 
     with tempfile.TemporaryDirectory(prefix="isdp-plain-") as workdir:
         out = build_plain_theme_site(Path(workdir))

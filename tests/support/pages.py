@@ -108,7 +108,7 @@ def site_or_build(site: Path | None, workdir: Path, srcdir: Path) -> Path | None
     """
     if site is not None:
         return site
-    from ..build import build
+    from build_tools.site.build import build
 
     result = build(srcdir, workdir / "html")
     if not result.ok:

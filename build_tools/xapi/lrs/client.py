@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 
 import httpx
 
-from ..xapi.profile import XAPI_VERSION
+from build_tools.xapi.profile import XAPI_VERSION
 
 RETRY_STATUS = {429, 500, 502, 503, 504}
 

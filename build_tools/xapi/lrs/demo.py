@@ -10,10 +10,10 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..settings import load_settings
-from .links import LEARNER_SCOPES, basic_auth, default_home_page, launch_link
-from .lrs_server import Credential, LocalLRS, remove_users, write_credentials
-from .profile import account_actor
+from build_tools.core.settings import load_settings
+from build_tools.xapi.links import LEARNER_SCOPES, basic_auth, default_home_page, launch_link
+from build_tools.xapi.lrs.local import Credential, LocalLRS, remove_users, write_credentials
+from build_tools.xapi.profile import account_actor
 
 DEFAULT_DIR = Path(".isdp/lrs")
 DEMO_USER = "demo-learner"

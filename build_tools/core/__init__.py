@@ -1,0 +1,1 @@
+"""Foundations every component uses: one error type, YAML, site.yaml, rosters, atomic writes."""

@@ -1,0 +1,1 @@
+"""The site as Sphinx builds it: configuration, diagnostics, front matter, build, preview."""

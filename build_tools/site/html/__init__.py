@@ -1,0 +1,1 @@
+"""What the built HTML pages get after rendering: navigation, CSP, accessibility, search."""

@@ -1,0 +1,1 @@
+"""The local statement store (SQLite) and the sync that fills it from an LRS."""

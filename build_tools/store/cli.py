@@ -1,0 +1,130 @@
+"""CLI of the store: ``isdp lrs sync`` (attached to the ``lrs`` group by ``build_tools.cli``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from build_tools.cli_common import ends_cleanly
+from build_tools.store.sqlite import DEFAULT_STORE
+
+STORE_OPTION = click.option(
+    "--store",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_STORE,
+    show_default=True,
+    help="The local statement store (SQLite).",
+)
+
+
+
+@click.command("sync")
+@click.option(
+    "--lrs-url",
+    envvar="ISDP_LRS_URL",
+    required=True,
+    help="xAPI endpoint, e.g. https://lrs.example.org/xAPI/ (or ISDP_LRS_URL).",
+)
+@click.option(
+    "--user",
+    envvar="ISDP_LRS_USER",
+    required=True,
+    help="LRS login with read access to all statements (or ISDP_LRS_USER).",
+)
+@click.option(
+    "--password",
+    envvar="ISDP_LRS_PASSWORD",
+    required=True,
+    help="Its password; prefer the ISDP_LRS_PASSWORD variable (never stored).",
+)
+@STORE_OPTION
+@click.option("--page-size", type=click.IntRange(1, 10000), default=500, show_default=True)
+@click.option(
+    "--overlap",
+    type=click.IntRange(0),
+    default=600,
+    show_default=True,
+    help="Seconds re-read before the watermark, for late-committed statements.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for each LRS answer.",
+)
+@click.option("--retries", type=click.IntRange(0, 20), default=5, show_default=True)
+@click.option("--full", is_flag=True, help="Read everything again (ids still deduplicate).")
+@ends_cleanly
+def sync_command(
+    lrs_url: str,
+    user: str,
+    password: str,
+    store: Path,
+    page_size: int,
+    overlap: int,
+    timeout: float,
+    retries: int,
+    full: bool,
+) -> None:
+    """Pull new statements from an xAPI LRS into the local store (resumable)."""
+    from build_tools.store import sqlite as store_mod
+    from build_tools.store.sync import sync
+    from build_tools.xapi.lrs.client import LrsClient
+
+    conn = store_mod.connect(store)
+    with (
+        LrsClient(lrs_url, user, password, timeout=timeout, retries=retries) as client,
+        _progress() as progress,
+    ):
+        result = sync(
+            conn,
+            client,
+            page_size=page_size,
+            overlap=dt.timedelta(seconds=overlap),
+            full=full,
+            progress=progress,
+        )
+    counts = store_mod.counts(conn)
+    conn.close()
+    resumed = " (resumed an interrupted sync)" if result.resumed else ""
+    click.echo(
+        f"isdp: synced {result.fetched:,} statements in {result.pages} page(s){resumed}: "
+        f"{result.new:,} new, {result.invalid:,} invalid kept aside; store holds "
+        f"{counts['statements']:,} valid and {counts['invalid']:,} invalid statements"
+    )
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[Any], None]]:
+    """A progress bar on a terminal; one line per page in logs (cron, CI)."""
+    if not sys.stderr.isatty():
+        yield lambda r: click.echo(
+            f"sync: page {r.pages}: {r.fetched:,} statements read, "
+            f"{r.new:,} new, {r.invalid:,} invalid",
+            err=True,
+        )
+        return
+    with click.progressbar(
+        length=0,
+        label="Syncing statements",
+        file=sys.stderr,
+        show_eta=False,
+        show_percent=False,
+        show_pos=True,
+        item_show_func=lambda r: r and f"{r.new:,} new",
+    ) as bar:
+
+        def update(result: Any) -> None:
+            bar.length = max(bar.length or 0, result.fetched)
+            bar.update(result.fetched - bar.pos, result)
+
+        yield update
+
+

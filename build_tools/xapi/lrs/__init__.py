@@ -1,0 +1,1 @@
+"""Talking to a Learning Record Store: the HTTP client, the local Ralph, the demo learner."""
