@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib
+import os
 import signal
 import sys
 from pathlib import Path
@@ -30,6 +32,14 @@ class _LazyGroup(click.Group):
     # a command that belongs to another package but reads best under a group
     ATTACHED = {"lrs": ("build_tools.store.cli:sync_command",)}
 
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name = args[0] if args else ""
+        if args and self.get_command(ctx, name) is None and not name.startswith("-"):
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            ctx.fail(f"No such command '{name}'.{hint} Run 'isdp --help' for the list.")
+        return super().resolve_command(ctx, args)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.LAZY])
 
@@ -47,10 +57,49 @@ def _load(spec: str) -> Any:
     return getattr(importlib.import_module(module), attribute)
 
 
-@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_LazyGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="isdp")
-def main() -> None:
-    """Build, check and preview the MDE Information Security and Data Privacy site."""
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Build, check and preview the MDE Information Security and Data Privacy site.
+
+    Run a command with --help for its options, e.g. `isdp build --help`.
+    """
+    if ctx.invoked_subcommand is None:  # `isdp` alone: the help, and success
+        click.echo(ctx.get_help())
+        ctx.exit(0)
+
+
+def _status_stream(quiet: bool):
+    """Sphinx's progress for a terminal, plain text for logs; None when quiet.
+
+    Colour only on a terminal and never when NO_COLOR is set (https://no-color.org). Sphinx's
+    own "build succeeded, N warnings" line is dropped: with warnings, the build failed.
+    """
+    if quiet:
+        return None
+    from sphinx.util import console
+
+    if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
+        console.nocolor()
+    return _WithoutVerdict(sys.stdout)
+
+
+class _WithoutVerdict:
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        if "build succeeded" in text or "build finished with problems" in text:
+            return len(text)
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
 
 
 @main.command()
@@ -67,7 +116,7 @@ def build(src: Path, out: Path, fresh: bool, quiet: bool) -> None:
     site_errors = check_settings(src.resolve())
     if site_errors:
         fail([str(e) for e in site_errors])
-    result = run_build(src, out, status=None if quiet else sys.stdout, fresh=fresh)
+    result = run_build(src, out, status=_status_stream(quiet), fresh=fresh)
     problems = result.warnings + ([result.error] if result.error else [])
     if problems:
         fail(problems, what="build failed")
@@ -77,19 +126,33 @@ def build(src: Path, out: Path, fresh: bool, quiet: bool) -> None:
 @main.command()
 @SRC_OPTION
 def check(src: Path) -> None:
-    """Validate content (front matter, data files, site.yaml) without a full build."""
+    """Validate everything the build would: content files, then references and toctrees.
+
+    First each component's files (site.yaml, front matter, courses and quizzes, policy
+    templates, checklists, webinars, data files); if those hold errors, only they are listed,
+    since most later errors follow from them. Then Sphinx reads every page and resolves every
+    reference without writing a site (glossary terms, {doc} and Markdown links, pages in no
+    toctree), so "valid" means the build passes.
+    """
     from build_tools.components import check_all
+    from build_tools.site.build import build as run_build
 
     errors = check_all(src)
     if errors:
         fail([str(e) for e in errors], what="check failed")
-    click.echo("isdp: all content is valid")
+    result = run_build(src, src / "_build" / "check", builder="dummy", status=None)
+    problems = result.warnings + ([result.error] if result.error else [])
+    if problems:
+        fail(problems, what="check failed")
+    click.echo("isdp: all content is valid (the build will pass)")
 
 
 @main.command()
 @SRC_OPTION
-@click.option("--port", type=int, default=8000, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="Port of the preview web server.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 127.0.0.1 keeps the preview on this machine.")
 @click.option("--lrs", "with_lrs", is_flag=True, help="Also run a local LRS and print a demo learner's launch link.")
 def serve(src: Path, port: int, host: str, with_lrs: bool) -> None:
     """Live preview for editors: rebuilds on save and reloads the browser."""

@@ -9,9 +9,21 @@ from typing import Any, NoReturn
 
 import click
 
+def _site_folder(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    """A site folder holds conf.py and site.yaml; say how to point at one when it does not."""
+    missing = [name for name in ("conf.py", "site.yaml") if not (value / name).is_file()]
+    if missing:
+        where = "this folder" if value == Path(".") else str(value)
+        raise click.BadParameter(
+            f"{where} is not an ISDP site (no {' or '.join(missing)}); run isdp in the site's "
+            "folder (the one holding conf.py and site.yaml) or pass --src DIR", param=param)
+    return value
+
+
 SRC_OPTION = click.option(
     "--src", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-    show_default=True, help="Site source directory (holds conf.py and site.yaml).")
+    show_default=True, callback=_site_folder,
+    help="Site source directory (holds conf.py and site.yaml).")
 
 
 def fail(problems: Iterable[object], what: str = "error") -> NoReturn:

@@ -34,6 +34,9 @@ def list_courses(src: Path) -> None:
         fail(what="courses", problems=[exc])
     except ContentErrors as exc:
         fail(what="courses", problems=exc.errors)
+    if not found:
+        fail(what="courses", problems=[f"{src / 'courses'}: no course found (each course is a folder "
+                                       "with a course.yaml)"])
     for course in found:
         required = ", ".join(course.required_for)
         click.echo(

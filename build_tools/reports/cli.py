@@ -44,7 +44,8 @@ def _cycle(ctx: click.Context, param: click.Parameter, value: str) -> str:
     help="Employee roster CSV: employee_id, name, email, lea_code, lea_name, role.",
 )
 @click.option("--cycle", required=True, callback=_cycle, help="School year, e.g. 2026-2027.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write the report into (a new folder, or one an earlier report wrote).")
 @STORE_OPTION
 @SRC_OPTION
 @click.option(
@@ -58,7 +59,10 @@ def _cycle(ctx: click.Context, param: click.Parameter, value: str) -> str:
 def training(
     roster: Path, cycle: str, out: Path, store: Path, src: Path, trusted: tuple[str, ...]
 ) -> None:
-    """Annual training compliance (Rule 55.1 section 8): HTML, CSV and JSON."""
+    """Annual training compliance (Rule 55.1 section 8): HTML, CSV and JSON.
+
+    Reads the local statement store: run `isdp lrs sync` first to fill it from the LRS.
+    """
     from build_tools.core.roster import load_roster
     from build_tools.core.settings import load_settings
     from build_tools.reports.courses import load_required_courses
@@ -99,7 +103,8 @@ def _quarter(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 @report.command("quarterly")
 @click.option("--quarter", required=True, callback=_quarter, help="Calendar quarter, e.g. 2026Q4.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write the report into (a new folder, or one an earlier report wrote).")
 @STORE_OPTION
 @SRC_OPTION
 @click.option(
@@ -130,7 +135,10 @@ def quarterly(
     roster: Path | None,
     trusted: tuple[str, ...],
 ) -> None:
-    """The CIO's quarterly report (Rule 55.1 section 9 a-d): HTML and Markdown."""
+    """The CIO's quarterly report (Rule 55.1 section 9 a-d): HTML and Markdown.
+
+    Its training part reads the local statement store: run `isdp lrs sync` first.
+    """
     from build_tools.core.roster import load_roster
     from build_tools.core.settings import load_settings
     from build_tools.reports.courses import load_required_courses

@@ -44,7 +44,8 @@ STORE_OPTION = click.option(
     help="Its password; prefer the ISDP_LRS_PASSWORD variable (never stored).",
 )
 @STORE_OPTION
-@click.option("--page-size", type=click.IntRange(1, 10000), default=500, show_default=True)
+@click.option("--page-size", type=click.IntRange(1, 10000), default=500, show_default=True,
+              help="Statements asked for per request (an LRS may send fewer).")
 @click.option(
     "--overlap",
     type=click.IntRange(0),
@@ -59,7 +60,8 @@ STORE_OPTION = click.option(
     show_default=True,
     help="Seconds to wait for each LRS answer.",
 )
-@click.option("--retries", type=click.IntRange(0, 20), default=5, show_default=True)
+@click.option("--retries", type=click.IntRange(0, 20), default=5, show_default=True,
+              help="Retries of a request after a network error, 429 or 5xx, with backoff.")
 @click.option("--full", is_flag=True, help="Read everything again (ids still deduplicate).")
 @ends_cleanly
 def sync_command(

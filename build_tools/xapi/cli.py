@@ -96,6 +96,41 @@ def lrs_serve(lrs_dir: Path, port: int, origins: tuple[str, ...]) -> None:
         server.stop()
 
 
+# Ralph's scopes (ralph.api.auth.user.Scope); read from Ralph only when the LRS extra is installed.
+SCOPES = ("statements/write", "statements/read/mine", "statements/read", "state/write", "state/read",
+          "define", "profile/write", "profile/read", "authority/write", "all/read", "all")
+
+
+@lrs.command("login")
+@DIR_OPTION
+@click.argument("name")
+@click.option("--scope", "scopes", multiple=True, required=True, type=click.Choice(SCOPES),
+              help="What the login may do (repeat): e.g. all/read for the reports' sync, "
+                   "statements/write and state/read for an LMS.")
+@click.option("--home-page", default="https://www.mdek12.org", show_default=True,
+              help="account.homePage of the login's agent (the authority stamped on what it writes).")
+def lrs_login(lrs_dir: Path, name: str, scopes: tuple[str, ...], home_page: str) -> None:
+    """Create the LRS login NAME (such as isdp-reports) and print its password once.
+
+    The password is stored only as a bcrypt hash; write it down now (for `isdp lrs sync`,
+    set ISDP_LRS_USER=NAME and ISDP_LRS_PASSWORD). To replace a login, delete it from
+    auth.json and run this again. Restart `isdp lrs serve` for Ralph to read the new login.
+    """
+    from build_tools.xapi.lrs.local import AUTH_FILE, Credential, write_credentials
+
+    _http_url(home_page, "--home-page")
+    if not name.replace("-", "").replace("_", "").replace(".", "").isalnum():
+        raise click.BadParameter("use letters, digits, '-', '_' or '.'", param_hint="NAME")
+    password = secrets.token_urlsafe(18)
+    agent = {"objectType": "Agent", "account": {"homePage": home_page, "name": name}}
+    try:
+        write_credentials(lrs_dir, [Credential(name, password, scopes, agent)])
+    except ValueError as exc:
+        fail([f"isdp: {exc}"], what="login not created")
+    click.echo(f"isdp: created the login {name} ({', '.join(scopes)}) in {lrs_dir / AUTH_FILE}")
+    click.echo(f"password (shown once): {password}")
+
+
 @click.group()
 def learners() -> None:
     """Learners without an LMS: personal launch links."""
@@ -189,7 +224,7 @@ def cmi5() -> None:
     help="The .zip to write (cmi5.xml at its root, then the built site).",
 )
 def cmi5_package(src: Path, course: str, out: Path) -> None:
-    """Package COURSE (its id, e.g. ferpa) for import into a cmi5 LMS."""
+    """Package COURSE (its id, such as ferpa) for import into a cmi5 LMS."""
     from build_tools.xapi.cmi5 import package
 
     try:

@@ -1,0 +1,115 @@
+"""The `isdp` command line as a newcomer meets it: help, typos, the wrong folder, every
+option explained, `isdp check` meaning the build will pass, and plain output in logs."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import click
+from click.testing import CliRunner
+
+from build_tools.cli import main
+from tests.conftest import REPO, page_text
+
+
+def run(*args: str, **kwargs):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False, **kwargs)
+
+
+def test_isdp_alone_prints_help_and_succeeds():
+    result = run()
+    assert result.exit_code == 0
+    assert "Commands:" in result.output and "build" in result.output
+
+
+def test_a_mistyped_command_gets_a_suggestion():
+    result = run("biuld")
+    assert result.exit_code == 2
+    assert "Did you mean 'build'?" in result.output
+
+
+def test_outside_a_site_commands_say_how_to_point_at_one(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("check")
+    assert result.exit_code == 2
+    assert "not an ISDP site" in result.output and "--src DIR" in result.output
+
+
+def _commands(group: click.Group, ctx: click.Context, prefix: str = ""):
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        yield f"{prefix}{name}", command
+        if isinstance(command, click.Group):
+            yield from _commands(command, ctx, f"{prefix}{name} ")
+
+
+def test_every_option_of_every_command_is_explained():
+    ctx = click.Context(main)
+    unexplained = [f"isdp {path} {param.opts[0]}"
+                   for path, command in _commands(main, ctx)
+                   for param in command.params
+                   if isinstance(param, click.Option) and not param.help]
+    assert not unexplained, unexplained
+
+
+def test_short_help_is_not_cut_mid_sentence():
+    ctx = click.Context(main)
+    for path, command in _commands(main, ctx):
+        short = command.get_short_help_str(limit=45)
+        assert short.endswith((".", ")")) or not short.endswith("..."), (path, short)
+        assert "e.g" not in short, (path, short)  # "e.g." ends click's first sentence early
+
+
+def test_check_fails_where_the_build_would(make_site):
+    orphan = page_text("Orphan", "See {term}`Nonexistent term` and [the guide](missing-page.md).")
+    src = make_site({"content/index.md": page_text("Home"), "content/orphan.md": orphan})
+    result = run("check", "--src", str(src))
+    assert result.exit_code == 1
+    assert "isn't included in any toctree" in result.output
+    assert "term not in glossary: 'Nonexistent term'" in result.output
+    assert "missing-page.md" in result.output
+
+
+def test_check_of_a_good_site_says_the_build_will_pass(make_site):
+    result = run("check", "--src", str(make_site({"content/index.md": page_text("Home")})))
+    assert result.exit_code == 0, result.output
+    assert "the build will pass" in result.output
+
+
+def test_a_failed_build_does_not_say_it_succeeded_and_logs_have_no_colour(make_site, tmp_path):
+    src = make_site({"content/index.md": page_text("Home", "{term}`Nonexistent term`")})
+    result = run("build", "--src", str(src), "--out", str(tmp_path / "html"), env={"NO_COLOR": "1"})
+    assert result.exit_code == 1
+    assert "build succeeded" not in result.output
+    assert "build failed" in result.output
+    assert not re.search(r"\x1b\[", result.output)
+
+
+def test_courses_list_fails_when_it_finds_no_course(make_site):
+    result = run("courses", "list", "--src", str(make_site({"content/index.md": page_text("Home")})))
+    assert result.exit_code == 1
+    assert "no course found" in result.output
+
+
+def test_lrs_login_prints_its_password_once_and_stores_only_a_hash(tmp_path):
+    result = run("lrs", "login", "--lrs-dir", str(tmp_path), "isdp-reports", "--scope", "all/read")
+    assert result.exit_code == 0, result.output
+    password = result.output.split("password (shown once): ")[1].strip()
+    stored = json.loads((tmp_path / "auth.json").read_text())
+    assert [user["username"] for user in stored] == ["isdp-reports"]
+    assert stored[0]["scopes"] == ["all/read"] and password not in json.dumps(stored)
+    again = run("lrs", "login", "--lrs-dir", str(tmp_path), "isdp-reports", "--scope", "all/read")
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_lrs_login_refuses_an_unknown_scope(tmp_path):
+    result = run("lrs", "login", "--lrs-dir", str(tmp_path), "lms", "--scope", "everything")
+    assert result.exit_code == 2 and "'everything' is not one of" in result.output
+    assert not (tmp_path / "auth.json").exists()
+
+
+def test_readme_names_the_commands_that_exist():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for command in ("isdp build", "isdp check", "isdp lrs login", "isdp lrs sync"):
+        assert f"`{command}" in readme, command
