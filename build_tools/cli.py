@@ -117,10 +117,24 @@ def build(src: Path, out: Path, fresh: bool, quiet: bool) -> None:
     if site_errors:
         fail([str(e) for e in site_errors])
     result = run_build(src, out, status=_status_stream(quiet), fresh=fresh)
-    problems = result.warnings + ([result.error] if result.error else [])
+    problems = root_causes_first(result.warnings) + ([result.error] if result.error else [])
     if problems:
         fail(problems, what="build failed")
     click.echo(f"isdp: built {result.outdir}")
+
+
+def root_causes_first(warnings: list[str]) -> list[str]:
+    """A broken course.yaml makes every quiz and page of its course warn too (36 follow-on
+    warnings for one tab): list the course.yaml error alone, and count what follows from it."""
+    roots = [w for w in warnings if w.endswith("[isdp.course]") and "/course.yaml" in w]
+    folders = {w.split("course.yaml", 1)[0] for w in roots}
+    follow_on = [w for w in warnings if w not in roots and any(w.startswith(f) for f in folders)]
+    rest = [w for w in warnings if w not in roots and w not in follow_on]
+    if not follow_on:
+        return roots + rest
+    note = (f"isdp: {len(follow_on)} more problem(s) in {', '.join(sorted(folders))} follow from "
+            "the course.yaml error above; fix it first")
+    return [*roots, note, *rest]
 
 
 @main.command()

@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 
 import click
 
+
 def _site_folder(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
     """A site folder holds conf.py and site.yaml; say how to point at one when it does not."""
     missing = [name for name in ("conf.py", "site.yaml") if not (value / name).is_file()]

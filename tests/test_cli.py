@@ -113,3 +113,16 @@ def test_readme_names_the_commands_that_exist():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for command in ("isdp build", "isdp check", "isdp lrs login", "isdp lrs sync"):
         assert f"`{command}" in readme, command
+
+
+def test_a_tab_in_course_yaml_is_reported_first_and_alone(make_site, tmp_path):
+    src = make_site(copy_content=True)
+    course = src / "courses/ferpa/course.yaml"
+    course.write_text(course.read_text(encoding="utf-8").replace("\n  - rights\n", "\n\t- rights\n"),
+                      encoding="utf-8")
+    result = run("build", "--src", str(src), "--out", str(tmp_path / "html"), "-q")
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith("courses/ferpa/course.yaml:") and "tab" in lines[0], lines[:3]
+    assert "follow from the course.yaml error above" in lines[1]
+    assert "belongs in a course module" not in result.output
