@@ -126,6 +126,10 @@ def build(src: Path, out: Path, fresh: bool, quiet: bool) -> None:
 def root_causes_first(warnings: list[str]) -> list[str]:
     """A broken course.yaml makes every quiz and page of its course warn too (36 follow-on
     warnings for one tab): list the course.yaml error alone, and count what follows from it."""
+    # Sphinx's "found as .md and .ipynb" warning names its internal path type on a second
+    # line; the courses component reports the same mistake in the editor's words.
+    warnings = [w for w in warnings if not w.startswith("Use _StrPath(")
+                and "multiple files found for the document" not in w]
     roots = [w for w in warnings if w.endswith("[isdp.course]") and "/course.yaml" in w]
     folders = {w.split("course.yaml", 1)[0] for w in roots}
     follow_on = [w for w in warnings if w not in roots and any(w.startswith(f) for f in folders)]

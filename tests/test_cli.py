@@ -126,3 +126,23 @@ def test_a_tab_in_course_yaml_is_reported_first_and_alone(make_site, tmp_path):
     assert lines[0].startswith("courses/ferpa/course.yaml:") and "tab" in lines[0], lines[:3]
     assert "follow from the course.yaml error above" in lines[1]
     assert "belongs in a course module" not in result.output
+
+
+def test_a_front_matter_mistake_is_reported_once(make_site, tmp_path):
+    broken = '---\ndescription: "An unclosed quote in front matter\n---\n\n# Home\n'
+    src = make_site({"content/index.md": broken})
+    result = run("build", "--src", str(src), "--out", str(tmp_path / "html"), "-q")
+    assert result.exit_code == 1
+    assert result.output.count("content/index.md:") == 1, result.output
+    assert "Malformed YAML" not in result.output
+
+
+def test_a_module_as_both_md_and_ipynb_is_named_without_sphinx_internals(make_site, capfd):
+    src = make_site(copy_content=True)
+    (src / "courses/ferpa/rights.ipynb").write_text('{"cells": [], "metadata": {}, "nbformat": 4, '
+                                                    '"nbformat_minor": 5}', encoding="utf-8")
+    result = run("check", "--src", str(src))
+    captured = capfd.readouterr()
+    assert result.exit_code == 1
+    assert "'rights' exists both as .md and .ipynb" in result.output
+    assert "_StrPath" not in result.output + captured.out + captured.err

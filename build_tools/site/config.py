@@ -40,6 +40,9 @@ def _configure(app: Sphinx, config: Config) -> None:
     config.language = "en"
     config.root_doc = "content/index"
     config.include_patterns = INCLUDE_PATTERNS
+    # Front matter is checked by build_tools/site/front_matter.py with the exact line; MyST's
+    # own "Malformed YAML" warning would report the same mistake a second time, at line 1.
+    config.suppress_warnings = [*config.suppress_warnings, "myst.topmatter"]
     config.exclude_patterns = ["**/_*", "**/.ipynb_checkpoints"]
     config.myst_enable_extensions = MYST_EXTENSIONS
     config.myst_heading_anchors = 3
