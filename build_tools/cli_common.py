@@ -11,13 +11,12 @@ import click
 
 
 def _site_folder(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
-    """A site folder holds conf.py and site.yaml; say how to point at one when it does not."""
-    missing = [name for name in ("conf.py", "site.yaml") if not (value / name).is_file()]
-    if missing:
+    """A site folder holds site.yaml (and conf.py, for builds); say how to point at one."""
+    if not (value / "site.yaml").is_file():
         where = "this folder" if value == Path(".") else str(value)
         raise click.BadParameter(
-            f"{where} is not an ISDP site (no {' or '.join(missing)}); run isdp in the site's "
-            "folder (the one holding conf.py and site.yaml) or pass --src DIR", param=param)
+            f"{where} is not an ISDP site (no site.yaml); run isdp in the site's folder (the one "
+            "holding conf.py and site.yaml) or pass --src DIR", param=param)
     return value
 
 

@@ -7,6 +7,7 @@ right after it, the fallback for readers and for printing in greyscale.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from html import escape
 
@@ -16,6 +17,8 @@ ROW = 26
 BAR = "#1d4f7c"  # 8.6:1 on white
 TRACK = "#e6ebf0"
 INK = "#1a1a1a"
+LABEL_CHARS = 34  # what fits in LABEL_WIDTH at 13 px; longer labels wrap, never cut
+LINE = 15
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,9 @@ def bar_chart(
     chart_id: str, title: str, bars: list[Bar], maximum: float = 100.0, unit: str = "%"
 ) -> str:
     """A horizontal bar chart as an SVG string (safe to embed: every text is escaped)."""
-    height = ROW * len(bars) + 34
+    labels = [textwrap.wrap(bar.label, LABEL_CHARS) or [""] for bar in bars]
+    rows = [max(ROW, LINE * len(lines) + 11) for lines in labels]
+    height = sum(rows) + 34
     span = WIDTH - LABEL_WIDTH - 150
     description = "; ".join(f"{bar.label}: {bar.text}" for bar in bars) or "no data"
     parts = [
@@ -39,17 +44,22 @@ def bar_chart(
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
     ]
-    for index, bar in enumerate(bars):
-        y = 8 + index * ROW
+    y = 8
+    for bar, lines, row in zip(bars, labels, rows):
         length = 0.0 if maximum <= 0 else max(0.0, min(bar.value, maximum)) / maximum * span
-        label = bar.label if len(bar.label) <= 34 else bar.label[:33] + "…"
+        middle = y + row / 2 - 4  # bar and value centred on the label's lines
+        first = middle + 5 - (len(lines) - 1) * LINE / 2
+        tspans = "".join(f'<tspan x="{LABEL_WIDTH - 8}" y="{first + i * LINE:.1f}">{escape(line)}</tspan>'
+                         for i, line in enumerate(lines))
         parts += [
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end" fill="{INK}">{escape(label)}</text>',
-            f'<rect x="{LABEL_WIDTH}" y="{y + 2}" width="{span}" height="{ROW - 8}" fill="{TRACK}"/>',
-            f'<rect x="{LABEL_WIDTH}" y="{y + 2}" width="{length:.1f}" height="{ROW - 8}" fill="{BAR}"/>',
-            f'<text x="{LABEL_WIDTH + span + 8}" y="{y + 15}" fill="{INK}">{escape(bar.text)}</text>',
+            f'<text text-anchor="end" fill="{INK}">{tspans}</text>',
+            f'<rect x="{LABEL_WIDTH}" y="{middle - (ROW - 8) / 2 + 1:.1f}" width="{span}" height="{ROW - 8}" fill="{TRACK}"/>',
+            f'<rect x="{LABEL_WIDTH}" y="{middle - (ROW - 8) / 2 + 1:.1f}" width="{length:.1f}" height="{ROW - 8}" '
+            f'fill="{BAR}"/>',
+            f'<text x="{LABEL_WIDTH + span + 8}" y="{middle + 5:.1f}" fill="{INK}">{escape(bar.text)}</text>',
         ]
-    axis_y = 8 + len(bars) * ROW + 14
+        y += row
+    axis_y = y + 14
     parts += [
         f'<text x="{LABEL_WIDTH}" y="{axis_y}" fill="{INK}">0 {escape(unit)}</text>',
         f'<text x="{LABEL_WIDTH + span}" y="{axis_y}" text-anchor="end" fill="{INK}">'
