@@ -45,17 +45,17 @@ def bar_chart(
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
     ]
     y = 8
-    for bar, lines, row in zip(bars, labels, rows):
+    for bar, lines, row in zip(bars, labels, rows, strict=True):
         length = 0.0 if maximum <= 0 else max(0.0, min(bar.value, maximum)) / maximum * span
         middle = y + row / 2 - 4  # bar and value centred on the label's lines
         first = middle + 5 - (len(lines) - 1) * LINE / 2
         tspans = "".join(f'<tspan x="{LABEL_WIDTH - 8}" y="{first + i * LINE:.1f}">{escape(line)}</tspan>'
                          for i, line in enumerate(lines))
+        top = middle - (ROW - 8) / 2 + 1
         parts += [
             f'<text text-anchor="end" fill="{INK}">{tspans}</text>',
-            f'<rect x="{LABEL_WIDTH}" y="{middle - (ROW - 8) / 2 + 1:.1f}" width="{span}" height="{ROW - 8}" fill="{TRACK}"/>',
-            f'<rect x="{LABEL_WIDTH}" y="{middle - (ROW - 8) / 2 + 1:.1f}" width="{length:.1f}" height="{ROW - 8}" '
-            f'fill="{BAR}"/>',
+            f'<rect x="{LABEL_WIDTH}" y="{top:.1f}" width="{span}" height="{ROW - 8}" fill="{TRACK}"/>',
+            f'<rect x="{LABEL_WIDTH}" y="{top:.1f}" width="{length:.1f}" height="{ROW - 8}" fill="{BAR}"/>',
             f'<text x="{LABEL_WIDTH + span + 8}" y="{middle + 5:.1f}" fill="{INK}">{escape(bar.text)}</text>',
         ]
         y += row
