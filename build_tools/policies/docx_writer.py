@@ -85,18 +85,24 @@ def _no_split(row) -> None:
     row._tr.get_or_add_trPr().append(split)
 
 
+def _text_width(text: str) -> int:
+    """A rough printed width (EMU) at 10 pt: capitals and digits are wider than the rest."""
+    return sum(Inches(0.085) if c.isupper() or c.isdigit() else Inches(0.065) for c in text)
+
+
 def column_widths(texts: list[list[str]], total: int) -> list[int]:
     """Widths (EMU) from the content: each column gets room for its longest word (a short
     cell such as a date, whole), then the rest is shared by the amount of text, so no word
     is broken and the wordy columns get the room."""
     columns = max(len(r) for r in texts)
-    char, pad = Inches(0.085), Inches(0.2)  # a wide 10 pt character; cell margins
+    pad = Inches(0.2)  # cell margins
 
     def unbreakable(text: str) -> int:
-        return len(text) if len(text) <= SHORT_CELL else max((len(w) for w in text.split()), default=1)
+        pieces = [text] if len(text) <= SHORT_CELL else text.split() or [""]
+        return max(_text_width(piece) for piece in pieces)
 
     least = [
-        min(max((unbreakable(r[c]) for r in texts[1:] if c < len(r)), default=1) * char + pad,
+        min(max((unbreakable(r[c]) for r in texts[1:] if c < len(r)), default=0) + pad,
             total // 3)
         for c in range(columns)
     ]

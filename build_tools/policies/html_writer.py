@@ -8,6 +8,7 @@ file, each on its own pages with its own header (CSS named pages).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 
@@ -27,9 +28,9 @@ a { color: #0b4f9c; }
 :focus-visible { outline: 3px solid #1a5fb4; outline-offset: 2px; }
 nav { margin-bottom: 1rem; }
 .watermark { position: fixed; top: 45%; left: 0; right: 0; text-align: center;
-             transform: rotate(-35deg); font-size: 4rem; font-weight: 700;
+             transform: rotate(-35deg); font-size: 3.2rem; font-weight: 700; white-space: nowrap;
              color: rgba(120, 120, 120, 0.18); pointer-events: none; z-index: -1; }
-.running-header { display: none; }
+td.code { white-space: nowrap; }
 @media print {
   nav { display: none; }
   body { margin: 0; max-width: none; padding: 0; font-size: 10.5pt; }
@@ -60,6 +61,11 @@ def _page_rule(name: str | None, header: str) -> str:
     )
 
 
+def _html(markdown: str) -> str:
+    """Markdown to HTML; a policy code (9901-11) is kept on one line."""
+    return re.sub(r"<td>(\d{4}-\d{2})</td>", r'<td class="code">\1</td>', MARKDOWN.render(markdown))
+
+
 def _document(
     title: str, lang: str, style: str, body: str, watermark: str | None, nav: str
 ) -> str:
@@ -83,7 +89,7 @@ def page(
 ) -> str:
     nav = f'<nav><a href="{escape(back)}">All policies of this pack</a></nav>\n' if back else ""
     return _document(
-        title, lang, _page_rule(None, header or title), MARKDOWN.render(markdown), watermark, nav
+        title, lang, _page_rule(None, header or title), _html(markdown), watermark, nav
     )
 
 
@@ -97,6 +103,6 @@ def packet(
         style += _page_rule(name, part.header) + f"#{part.anchor} {{ page: {name}; }}\n"
         body += (
             f'<section class="policy" id="{escape(part.anchor)}">\n'
-            f"{MARKDOWN.render(part.markdown)}</section>\n"
+            f"{_html(part.markdown)}</section>\n"
         )
     return _document(title, lang, style, body, watermark, "")

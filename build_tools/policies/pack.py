@@ -114,9 +114,11 @@ def render(
                            headers[t.id], back="00-cover.html")
             if fmt in PACKET_FORMATS:
                 anchor = (lambda t: f"#{t.id}") if fmt == "html" else (lambda t: None)
-                front = cover(anchor) + "\n" + compose.packet_contents(found, codes, anchor)
                 page.packet(
-                    [(front, cover_header, "cover")]
+                    [
+                        (cover(anchor), cover_header, "cover"),
+                        (compose.packet_contents(found, codes, anchor), cover_header, "contents"),
+                    ]
                     + [(documents[t.id], headers[t.id], t.id) for t in found],
                     f"{d.name}: board packet, security and privacy policies",
                 )

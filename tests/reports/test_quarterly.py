@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 from bs4 import BeautifulSoup
+from click.testing import CliRunner
 from docx import Document
 from docx.oxml.ns import qn
-from click.testing import CliRunner
 
 from build_tools.cli import main
 from build_tools.components import check_all
