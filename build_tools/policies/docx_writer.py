@@ -28,6 +28,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
+# Headings that start a page: the certification is the page the board signs.
+NEW_PAGE_BEFORE = ("Certification of",)
+WRITE_IN = Inches(1.5)  # a column left empty to be filled in by hand (signature, date)
 SHORT_CELL = 16  # characters: a cell this short (a date, a code) is kept on one line
 
 
@@ -101,11 +104,13 @@ def column_widths(texts: list[list[str]], total: int) -> list[int]:
         pieces = [text] if len(text) <= SHORT_CELL else text.split() or [""]
         return max(_text_width(piece) for piece in pieces)
 
-    least = [
-        min(max((unbreakable(r[c]) for r in texts[1:] if c < len(r)), default=0) + pad,
-            total // 3)
-        for c in range(columns)
-    ]
+    def room(c: int) -> int:
+        cells = [r[c] for r in texts if c < len(r)]
+        if not any(cells[1:]):  # only a header: a column to write in
+            return WRITE_IN
+        return min(max(unbreakable(text) for text in cells) + pad, total // 3)
+
+    least = [room(c) for c in range(columns)]
     scale = min(1.0, total / sum(least))
     least = [int(w * scale) for w in least]
     spare = max(total - sum(least), 0)
@@ -272,6 +277,8 @@ def _add_markdown(doc: DocumentType, markdown: str, width: int) -> None:
             level = int(token.tag[1])
             heading = doc.add_heading("", level=0 if level == 1 else level - 1)
             _add_runs(heading, tokens[index + 1])
+            if tokens[index + 1].content.startswith(NEW_PAGE_BEFORE):
+                heading.paragraph_format.page_break_before = True
         elif token.type == "bullet_list_open":
             lists.append(("bullet", None))
         elif token.type == "ordered_list_open":
