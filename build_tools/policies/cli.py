@@ -36,21 +36,29 @@ def policies() -> None:
     show_default=True,
     help="Comma-separated output formats: md, html, docx.",
 )
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Check review and vote dates as of this day (YYYY-MM-DD) [default: today].",
+)
 @SRC_OPTION
-def render(district_file: Path, out: Path, formats: str, src: Path) -> None:
+def render(district_file: Path, out: Path, formats: str, as_of, src: Path) -> None:
     """Render a district's policy pack with a cover page, refusing values looser than MDE floors."""
     from build_tools.policies import pack
 
     try:
         chosen = pack.parse_formats(formats)
-        manifest = pack.render(src, district_file, out, chosen)
+        manifest = pack.render(src, district_file, out, chosen, as_of.date() if as_of else None)
     except ContentError as exc:
         fail(what="policy pack not written", problems=[str(exc)])
     except ContentErrors as exc:
         fail(what="policy pack not written", problems=[str(e) for e in exc.errors])
     click.echo(
-        f"isdp: {len(manifest['policies'])} policies for {manifest['district']} in "
-        f"{', '.join(chosen)} written to {out}"
+        f"isdp: {len(manifest['policies'])} policies for {manifest['district']} "
+        f"({manifest['status']}) in {', '.join(chosen)} written to {out}"
+        + (f", with a board packet in {', '.join(manifest['packet'])}" if manifest["packet"] else "")
     )
 
 

@@ -118,6 +118,72 @@ def site_page(t: Template, registry: dict[str, Parameter], duties: dict[str, str
     return "\n".join(parts)
 
 
+DRAFT_MARK = "Proposed for adoption"
+
+
+def status_line(t: Template, district: dict[str, str], signers: dict[str, str]) -> str:
+    """Where the policy stands: proposed (a draft) or adopted, by its approver."""
+    meeting, name = district["adoption_date"], district["name"]
+    if signers["status"] == "draft":
+        if t.meta.approver == "Superintendent":
+            return (
+                f"**{DRAFT_MARK}.** To be approved by the Superintendent and reported to the "
+                f"School Board of {name} at its meeting of {meeting}; not in force until approved."
+            )
+        return (
+            f"**{DRAFT_MARK}.** To be presented to the School Board of {name} at its meeting of "
+            f"{meeting}; not in force until adopted."
+        )
+    if t.meta.approver == "Superintendent":
+        return (
+            f"Approved by the Superintendent, {signers['superintendent']}, and reported to the "
+            f"School Board on {meeting} (resolution {signers['resolution']})."
+        )
+    return f"Adopted by the School Board on {meeting} (resolution {signers['resolution']})."
+
+
+def certification(t: Template, district: dict[str, str], signers: dict[str, str]) -> str:
+    """The block the board clerk completes: the vote and the signatures, per approver."""
+    adopted = signers["status"] == "adopted"
+    board = t.meta.approver == "School Board"
+    vote = district["adoption_date"] if adopted else ""
+    lines = [
+        "## Certification of " + ("adoption" if board else "approval"),
+        "",
+        (
+            f"The School Board of {district['name']} adopted this policy by the resolution "
+            "below."
+            if board
+            else "The Superintendent approved this procedure under the authority the School "
+            f"Board of {district['name']} delegates, and reported it to the Board at the "
+            "meeting below."
+        )
+        + ("" if adopted else " To be completed after the vote."),
+        "",
+        "| Record | Entry |",
+        "| --- | --- |",
+        f"| {'Board vote' if board else 'Reported to the Board'} on | {vote} |",
+        f"| Resolution number | {_cell(signers['resolution'] if adopted else '')} |",
+        f"| Next review due by | {district['next_review']} |",
+        "",
+        "| Signed by | Name | Signature | Date |",
+        "| --- | --- | --- | --- |",
+    ]
+    superintendent = f"{signers['superintendent']}, {signers['superintendent_title']}"
+    if board:
+        lines += [
+            f"| Board president | {_cell(signers['board_president'])} |  |  |",
+            f"| Board secretary (attest) | {_cell(signers['board_secretary'])} |  |  |",
+        ]
+    lines.append(f"| Superintendent | {_cell(superintendent)} |  |  |")
+    return "\n".join(lines)
+
+
+def policy_code(district: dict[str, str], number: int) -> str:
+    """The code a policy carries in every header: district number and position in the pack."""
+    return f"{district['code']}-{number:02d}"
+
+
 def pack_document(
     t: Template,
     registry: dict[str, Parameter],
@@ -125,14 +191,21 @@ def pack_document(
     district: dict[str, str],
     values: dict[str, Any],
     settings: Any,
+    *,
+    code: str,
+    signers: dict[str, str],
 ) -> str:
-    """One policy of a district pack, as plain Markdown."""
+    """One policy of a district pack, as plain Markdown: the policy text first, then the
+    crosswalk and parameters in an appendix, then the certification."""
     parts = [
         f"# {t.meta.title}",
         "",
-        f"**{district['name']}** (MDE district number {district['code']}). Adopted by the "
-        f"School Board on {district['adoption_date']}; "
-        f"next review due by {district['next_review']}.",
+        f"**{district['name']}** (MDE district number {district['code']}), policy {code}. "
+        f"{status_line(t, district, signers)} Next review due by {district['next_review']}.",
+        "",
+        plain(render(t, pack_context(district, values, settings))).strip(),
+        "",
+        "## Appendix: crosswalk and parameters",
         "",
         plain(
             metadata_table(t, duties, district["next_review"], int(values["review_cycle_months"]))
@@ -141,7 +214,7 @@ def pack_document(
     ]
     if t.meta.parameters:
         parts += [
-            "## District parameters",
+            "### District parameters",
             "",
             "| Parameter | This district | MDE floor | Source of the floor |",
             "| --- | --- | --- | --- |",
@@ -153,8 +226,8 @@ def pack_document(
                 f"{param.describe(param.floor)} | {_cell(param.source)} |"
             )
         parts.append("")
-    body = render(t, pack_context(district, values, settings))
-    return "\n".join(parts) + "\n" + plain(body).strip() + "\n"
+    parts += [certification(t, district, signers), ""]
+    return "\n".join(parts)
 
 
 def cover_document(
@@ -164,8 +237,20 @@ def cover_document(
     values: dict[str, Any],
     contacts: dict[str, str],
     link: Callable[[Template], str | None] = lambda t: None,
+    *,
+    codes: dict[str, str] | None = None,
+    signers: dict[str, str] | None = None,
 ) -> str:
-    """The pack's cover: the policies, next review dates and the district's stricter values."""
+    """The pack's cover: the policies, who approves each, next review dates and the
+    district's stricter values."""
+    codes = codes or {t.id: policy_code(district, n) for n, t in enumerate(templates, 1)}
+    adopted = (signers or {}).get("status") == "adopted"
+    state = (
+        f"Adopted by the School Board on {district['adoption_date']}"
+        + (f" (resolution {signers['resolution']})" if signers else "")
+        if adopted
+        else f"{DRAFT_MARK} at the School Board meeting of {district['adoption_date']}"
+    )
     parts = [
         f"# {district['name']}: information security and data privacy policies",
         "",
@@ -174,7 +259,9 @@ def cover_document(
         "Rule 55.1. District policies may be stricter than the MDE's, never looser; where "
         "they conflict, the more restrictive policy prevails.",
         "",
-        "| Contact | Name and address |",
+        f"**{state}.** Next review of every policy due by {district['next_review']}.",
+        "",
+        "| Contact | Name, title and address |",
         "| --- | --- |",
     ]
     parts += [f"| {role} | {_cell(who)} |" for role, who in contacts.items()]
@@ -182,15 +269,15 @@ def cover_document(
         "",
         "## Policies in this pack",
         "",
-        "| No. | Policy | Owner | Adopted | Next review by |",
+        "| Code | Policy | Owner | Approved by | Next review by |",
         "| --- | --- | --- | --- | --- |",
     ]
-    for number, t in enumerate(templates, start=1):
+    for t in templates:
         target = link(t)
         name = f"[{_cell(t.meta.title)}]({target})" if target else _cell(t.meta.title)
         parts.append(
-            f"| {number} | {name} | {t.meta.owner} | "
-            f"{district['adoption_date']} | {district['next_review']} |"
+            f"| {codes[t.id]} | {name} | {t.meta.owner} | {t.meta.approver} | "
+            f"{district['next_review']} |"
         )
     parts += ["", "## Values that differ from the MDE defaults", ""]
     changed = [(n, p) for n, p in registry.items() if values[n] != p.floor]
@@ -209,6 +296,25 @@ def cover_document(
     else:
         parts.append("This district adopts every MDE default unchanged.")
     return "\n".join(parts) + "\n"
+
+
+def packet_contents(
+    templates: list[Template], codes: dict[str, str], link: Callable[[Template], str | None]
+) -> str:
+    """The board packet's table of contents: each policy with its code and approver."""
+    lines = [
+        "# Contents",
+        "",
+        "Each policy starts on a new page and ends with its certification.",
+        "",
+        "| Code | Policy | Approved by |",
+        "| --- | --- | --- |",
+    ]
+    for t in templates:
+        target = link(t)
+        name = f"[{_cell(t.meta.title)}]({target})" if target else _cell(t.meta.title)
+        lines.append(f"| {codes[t.id]} | {name} | {t.meta.approver} |")
+    return "\n".join(lines) + "\n"
 
 
 def _doc(t: Template) -> str:

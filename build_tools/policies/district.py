@@ -8,10 +8,12 @@ when it is looser.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, model_validator
 
 from build_tools.core import yamlfile
 from build_tools.core.errors import ContentError, ContentErrors
@@ -33,11 +35,34 @@ PLACEHOLDERS: dict[str, str] = {
 }
 
 
+DATE_FORMAT = "YYYY-MM-DD"
+DATE_EXAMPLE = "2026-08-10"
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(value: Any) -> Any:
+    """A date written as YYYY-MM-DD; any other text is refused with the format named."""
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if ISO_DATE.match(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"'{text}' is not a calendar date (no such day)") from None
+    raise ValueError(f"'{text}' is not a date in the format {DATE_FORMAT}, e.g. {DATE_EXAMPLE}")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
 class Person(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=2, description="The person's full name.")
-    title: str | None = Field(None, description="Job title, when it differs from the role.")
+    title: str | None = Field(
+        None, description="Job title, printed under the name (the role's name when left out)."
+    )
     email: EmailStr = Field(description="A work email address.")
     phone: str | None = Field(
         None, pattern=r"^[0-9+().\- ]{7,20}$", description="A work telephone number."
@@ -48,6 +73,39 @@ class Contact(Person):
     phone: str = Field(
         pattern=r"^[0-9+().\- ]{7,20}$", description="Answered day and night during an incident."
     )
+
+
+class Adoption(BaseModel):
+    """Where the pack stands with the board: a draft to propose, or the adopted text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["draft", "adopted"] = Field(
+        "draft",
+        description="draft (the default): every page says 'Proposed for adoption' and the "
+        "certification is left blank; adopted: the vote is certified.",
+    )
+    resolution: str | None = Field(
+        None, min_length=1, description="The board's resolution number (required when adopted)."
+    )
+    board_president: str | None = Field(
+        None, min_length=2, description="Who signs for the board (required when adopted)."
+    )
+    board_secretary: str | None = Field(
+        None, min_length=2, description="Who attests the vote (required when adopted)."
+    )
+
+    @model_validator(mode="after")
+    def _adopted_needs_the_vote(self) -> Adoption:
+        if self.status == "adopted":
+            missing = [
+                name
+                for name in ("resolution", "board_president", "board_secretary")
+                if getattr(self, name) is None
+            ]
+            if missing:
+                raise ValueError(f"an adopted pack names its {', '.join(missing)}")
+        return self
 
 
 class District(BaseModel):
@@ -61,9 +119,13 @@ class District(BaseModel):
         description="Who receives reports and writes to the MDE ISO: "
         "name, email, phone (title optional)."
     )
-    board_adoption_date: dt.date = Field(
-        description="The day the School Board adopted the pack (YYYY-MM-DD); "
-        "next review dates count from it."
+    board_adoption_date: IsoDate = Field(
+        description=f"The board meeting that votes on the pack ({DATE_FORMAT}): the planned "
+        "meeting for a draft, the vote itself once adopted; next review dates count from it."
+    )
+    adoption: Adoption = Field(
+        default_factory=Adoption,
+        description="status (draft or adopted), resolution, board_president, board_secretary.",
     )
 
 
@@ -104,35 +166,62 @@ def long_date(date: dt.date) -> str:
     return f"{date:%B} {date.day}, {date.year}"
 
 
-def load(path: Path, registry: dict[str, Parameter]) -> tuple[DistrictFile, dict[str, Any]]:
-    """The validated district file and the full parameter values (defaults + overrides)."""
-    located = yamlfile.load(path)
-    if not isinstance(located.data, dict):
-        raise ContentError(
-            path, 1, "a district file is a mapping with 'district:' and 'parameters:'"
-        )
-    data = yamlfile.validate(DistrictFile, located)
+def _read(path: Path) -> yamlfile.Located:
+    """The parsed file; a date YAML cannot build (2026-09-31) is named with its line."""
+    try:
+        return yamlfile.load(path)
+    except ValueError:  # PyYAML builds dates itself and raises on an impossible one
+        errors = []
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for text in re.findall(r"(?<![\d-])(\d{4}-\d{2}-\d{2})(?![\d-])", line.split("#")[0]):
+                try:
+                    dt.date.fromisoformat(text)
+                except ValueError:
+                    errors.append(
+                        ContentError(
+                            path, number, f"'{text}' is not a calendar date (no such day); "
+                            f"write {DATE_FORMAT}, e.g. {DATE_EXAMPLE}"
+                        )
+                    )
+        raise ContentErrors(errors or [ContentError(path, None, "a date cannot be read")]) from None
+
+
+def _parameter_errors(
+    located: yamlfile.Located, registry: dict[str, Parameter], values: dict[str, Any]
+) -> list[ContentError]:
+    """Check every override (unknown, wrong type, nonsensical, looser than the floor);
+    the valid ones are written into ``values``."""
+    overrides = located.data.get("parameters") or {}
+    if not isinstance(overrides, dict):
+        return []  # the schema check reports it
     errors: list[ContentError] = []
-    values = {name: parameter.floor for name, parameter in registry.items()}
-    for name, value in data.parameters.items():
+    for name, value in overrides.items():
         parameter = registry.get(name)
+        where = ("parameters", name)
         if parameter is None:
+            close = difflib.get_close_matches(str(name), registry, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'? " if close else ""
             errors.append(
                 located.error(
-                    ("parameters", name),
-                    f"unknown parameter '{name}' (the MDE defines: "
-                    f"see templates/policies/parameters.yaml)",
+                    where,
+                    f"unknown parameter '{name}' ({hint}the MDE defines: "
+                    f"{', '.join(registry)}; see templates/policies/parameters.yaml)",
                 )
             )
             continue
         problem = parameter.check_type(value)
+        if problem is None and parameter.type == "integer" and value == 0:
+            problem = (
+                f"= 0 {parameter.unit or ''} makes no sense; give at least 1 "
+                f"(the MDE floor is {parameter.describe(parameter.floor)})"
+            ).replace("  ", " ")
         if problem:
-            errors.append(located.error(("parameters", name), f"'parameters.{name}' {problem}"))
+            errors.append(located.error(where, f"'parameters.{name}' {problem}"))
             continue
         if parameter.looser_than_floor(value):
             errors.append(
                 located.error(
-                    ("parameters", name),
+                    where,
                     f"'parameters.{name}' = {parameter.describe(value)} is looser than the "
                     f"MDE floor of "
                     f"{parameter.describe(parameter.floor)} ({parameter.direction()}); source: "
@@ -141,8 +230,65 @@ def load(path: Path, registry: dict[str, Parameter]) -> tuple[DistrictFile, dict
             )
             continue
         values[name] = value
-    if errors:
-        raise ContentErrors(errors)
+    return errors
+
+
+def _date_errors(
+    located: yamlfile.Located, district: District, values: dict[str, Any], today: dt.date
+) -> list[ContentError]:
+    """Dates that parse but make no sense: a vote in the future, a review already overdue."""
+    where = ("district", "board_adoption_date")
+    adopted = district.board_adoption_date
+    review = add_months(adopted, int(values["review_cycle_months"]))
+    errors = []
+    if district.adoption.status == "adopted" and adopted > today:
+        errors.append(
+            located.error(
+                where,
+                f"board_adoption_date {adopted} is in the future, but the pack is marked "
+                "adopted; use 'adoption: {status: draft}' until the vote",
+            )
+        )
+    if review <= today:
+        errors.append(
+            located.error(
+                where,
+                f"board_adoption_date {adopted}: the next review would be due by "
+                f"{long_date(review)}, which has already passed (today is {long_date(today)}); "
+                "review the policies and give the date of the new vote",
+            )
+        )
+    return errors
+
+
+def load(
+    path: Path, registry: dict[str, Parameter], today: dt.date | None = None
+) -> tuple[DistrictFile, dict[str, Any]]:
+    """The validated district file and the full parameter values (defaults + overrides).
+
+    Every problem is reported at once: schema errors, parameters and dates together.
+    """
+    today = today or dt.date.today()
+    located = _read(path)
+    if not isinstance(located.data, dict):
+        raise ContentError(
+            path, 1, "a district file is a mapping with 'district:' and 'parameters:'"
+        )
+    errors: list[ContentError] = []
+    data = None
+    try:
+        data = yamlfile.validate(DistrictFile, located)
+    except ContentErrors as exc:
+        # the parameters are checked below, with better messages than the schema's
+        errors.extend(e for e in exc.errors if "'parameters." not in e.message) or errors.extend(
+            exc.errors
+        )
+    values = {name: parameter.floor for name, parameter in registry.items()}
+    errors += _parameter_errors(located, registry, values)
+    if data is not None:
+        errors += _date_errors(located, data.district, values, today)
+    if errors or data is None:
+        raise ContentErrors(sorted(errors, key=lambda e: e.line or 0))
     return data, values
 
 
@@ -161,3 +307,25 @@ def context(district: District, values: dict[str, Any]) -> dict[str, str]:
         "adoption_date": long_date(district.board_adoption_date),
         "next_review": long_date(review),
     }
+
+
+def signers(district: District) -> dict[str, str]:
+    """The adoption details the certification block prints (blank while a draft)."""
+    a = district.adoption
+    superintendent = district.superintendent
+    return {
+        "status": a.status,
+        "resolution": a.resolution or "",
+        "board_president": a.board_president or "",
+        "board_secretary": a.board_secretary or "",
+        "superintendent": superintendent.name,
+        "superintendent_title": superintendent.title or "Superintendent",
+    }
+
+
+def describe(person: Person, role: str) -> str:
+    """A contact line with every field the district gave: name, title, email, phone."""
+    parts = [person.name, person.title or role, str(person.email)]
+    if person.phone:
+        parts.append(person.phone)
+    return ", ".join(parts)

@@ -59,6 +59,8 @@ FamilyId = Annotated[str, _one_of(frameworks.SP800_171_FAMILIES, "SP 800-171 Rev
 FipsId = Annotated[str, _one_of(frameworks.FIPS200_AREAS, "FIPS 200 area")]
 PrivacyId = Annotated[str, _one_of(frameworks.PRIVACY_FUNCTIONS, "Privacy Framework function")]
 Role = Annotated[str, _one_of({r: r for r in frameworks.DISTRICT_ROLES}, "district role")]
+APPROVERS = ("School Board", "Superintendent")
+Approver = Annotated[str, _one_of({a: a for a in APPROVERS}, "approver")]
 
 
 class PolicyFrontMatter(BaseModel):
@@ -72,7 +74,11 @@ class PolicyFrontMatter(BaseModel):
         min_length=20, max_length=300, description="One sentence: why the policy exists."
     )
     owner: Role = Field(description="The district role that keeps the policy current.")
-    approver: Role = Field(description="Who adopts it (usually the School Board).")
+    approver: Approver = Field(
+        description="Who adopts it: 'School Board' (a board vote) or 'Superintendent' "
+        "(procedures and guidelines the superintendent approves and reports to the board). "
+        "The pack's adoption line and certification follow it."
+    )
     review_cycle_months: int = Field(
         frameworks.REVIEW_CYCLE_MONTHS,
         ge=1,

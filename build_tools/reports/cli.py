@@ -135,7 +135,7 @@ def quarterly(
     roster: Path | None,
     trusted: tuple[str, ...],
 ) -> None:
-    """The CIO's quarterly report (Rule 55.1 section 9 a-d): HTML and Markdown.
+    """The CIO's quarterly report (Rule 55.1 section 9 a-d): HTML, Markdown and Word.
 
     Its training part reads the local statement store: run `isdp lrs sync` first.
     """
@@ -152,18 +152,28 @@ def quarterly(
     courses = load_required_courses(src)
     keys = _trusted_keys(settings, trusted)
     conn = _open_store(store)
-    section = training_section(
-        conn,
-        courses,
-        Profile(settings.base_iri),
-        quarter,
-        start_month=settings.training.cycle_start_month,
-        trusted=keys,
-        roster=employees,
-    )
+    sections = [
+        training_section(
+            conn,
+            courses,
+            Profile(settings.base_iri),
+            name,
+            start_month=settings.training.cycle_start_month,
+            trusted=keys,
+            roster=employees,
+        )
+        if name
+        else None
+        for name in (quarter, quarter_data.previous and quarter_data.previous.quarter)
+    ]
     conn.close()
     write_quarterly(
-        quarter_data, section, settings.agency.name, out, settings.incident.notify_within_hours
+        quarter_data,
+        sections[0],
+        settings.agency.name,
+        out,
+        settings.incident.notify_within_hours,
+        previous_training=sections[1],
     )
     example = " (sections a, b and d from EXAMPLE data)" if quarter_data.example else ""
     click.echo(f"isdp: quarterly report for {quarter} in {out}{example}")

@@ -4,20 +4,26 @@ lists and tables, and every refusal leaves the output folder exactly as it was."
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from docx import Document
+from docx.oxml.ns import qn
 
 from build_tools.cli import main
-from build_tools.policies import frameworks, pack, parameters
+from build_tools.policies import pack, parameters
+from build_tools.policies import registry as policy_registry
 
 from .conftest import EXAMPLE, REPO
 
+AS_OF = "2026-12-01"
 
-def _render(district: Path, out: Path, formats: str = "md,html,docx"):
+
+def _render(district: Path, out: Path, formats: str = "md,html,docx", as_of: str = AS_OF):
     return CliRunner().invoke(
         main,
         [
@@ -29,6 +35,8 @@ def _render(district: Path, out: Path, formats: str = "md,html,docx"):
             str(out),
             "--format",
             formats,
+            "--as-of",
+            as_of,
             "--src",
             str(REPO),
         ],
@@ -55,9 +63,11 @@ def rendered(tmp_path_factory) -> Path:
 def test_pack_has_a_cover_and_22_policies_in_each_format(rendered: Path):
     for fmt in pack.FORMATS:
         files = sorted(p.name for p in (rendered / fmt).iterdir())
+        if fmt in pack.PACKET_FORMATS:
+            assert files.pop() == f"{pack.PACKET}.{fmt}"
         assert len(files) == 23, fmt
         assert files[0] == f"00-cover.{fmt}"
-        assert [f.split(".")[0][3:] for f in files[1:]] == list(frameworks.REQUIRED_POLICIES)
+        assert [f.split(".")[0][3:] for f in files[1:]] == list(policy_registry.REQUIRED_POLICIES)
     assert not list(rendered.parent.glob(".magnolia-bend.*")), "temporary folders left behind"
 
 
@@ -74,10 +84,10 @@ def test_markdown_carries_the_districts_values_and_no_template_syntax(rendered: 
 
 def test_cover_lists_policies_review_dates_and_changed_parameters(rendered: Path):
     text = (rendered / "md" / "00-cover.md").read_text(encoding="utf-8")
-    for title in frameworks.REQUIRED_POLICIES.values():
+    for title in policy_registry.REQUIRED_POLICIES.values():
         assert title in text
     # adopted 2026-08-10, district review cycle 12 months (stricter than the 24-month floor)
-    assert text.count("August 10, 2027") == 22
+    assert text.count("August 10, 2027") == 23  # 22 rows and the summary line
     example = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))["parameters"]
     registry, _ = parameters.load(REPO)
     changed = text[text.index("## Values that differ") :]
@@ -99,7 +109,7 @@ def test_docx_reads_back_with_headings_lists_and_tables(rendered: Path):
         assert section in headings
     assert "List Bullet" in styles and "List Number" in styles
     assert doc.core_properties.author == "Magnolia Bend School District (example)"
-    assert len(doc.tables) == 2  # about this policy; district parameters
+    assert len(doc.tables) == 4  # about; district parameters; the vote; the signatures
     params = doc.tables[1]
     header = [c.text for c in params.rows[0].cells]
     assert header == ["Parameter", "This district", "MDE floor", "Source of the floor"]
@@ -124,7 +134,9 @@ def test_docx_cover_has_the_policy_table(rendered: Path):
     tables = doc.tables
     policies = next(t for t in tables if t.rows[0].cells[1].text == "Policy")
     assert len(policies.rows) == 23
+    assert policies.rows[11].cells[0].text == "9901-11"
     assert policies.rows[11].cells[1].text == "Incident Response Policy"
+    assert policies.rows[11].cells[3].text == "School Board"
     assert policies.rows[11].cells[4].text == "August 10, 2027"
 
 
@@ -166,7 +178,7 @@ REFUSALS = {
         None,
     ),
     "missing field": (
-        lambda t: t.replace("  board_adoption_date: 2026-08-10\n", ""),
+        lambda t: re.sub(r"  board_adoption_date: 2026-08-10.*\n", "", t),
         "missing required key 'district.board_adoption_date'",
         None,
     ),
@@ -178,6 +190,42 @@ REFUSALS = {
     "bad YAML": (
         lambda t: t.replace("  name: Dr. Angela R. Whitfield", "  name: [Dr. Angela"),
         "invalid YAML",
+        None,
+    ),
+    "impossible date": (
+        lambda t: t.replace("board_adoption_date: 2026-08-10", "board_adoption_date: 2026-09-31"),
+        "'2026-09-31' is not a calendar date (no such day); write YYYY-MM-DD",
+        None,
+    ),
+    "date in another format": (
+        lambda t: t.replace("board_adoption_date: 2026-08-10", "board_adoption_date: 09/14/2026"),
+        "'09/14/2026' is not a date in the format YYYY-MM-DD, e.g. 2026-08-10",
+        None,
+    ),
+    "zero hours": (
+        lambda t: t.replace("mde_notice_hours: 12 ", "mde_notice_hours: 0 "),
+        "'parameters.mde_notice_hours' = 0 hours makes no sense; give at least 1",
+        None,
+    ),
+    "review already overdue": (
+        lambda t: t.replace("board_adoption_date: 2026-08-10", "board_adoption_date: 2019-01-01"),
+        "the next review would be due by January 1, 2020, which has already passed",
+        None,
+    ),
+    "adopted in the future": (
+        lambda t: t.replace("board_adoption_date: 2026-08-10", "board_adoption_date: 2027-01-12")
+        .replace("  # adoption:", "  adoption:").replace("  #   ", "    "),
+        "is in the future, but the pack is marked adopted",
+        None,
+    ),
+    "adopted without a resolution": (
+        lambda t: t.replace("  # adoption:\n  #   status: adopted", "  adoption:\n    status: adopted"),
+        "an adopted pack names its resolution, board_president, board_secretary",
+        None,
+    ),
+    "parameter typo": (
+        lambda t: t.replace("mde_notice_hours: 12 ", "mde_notice_hour: 12 "),
+        "unknown parameter 'mde_notice_hour' (did you mean 'mde_notice_hours'?",
         None,
     ),
 }
@@ -232,7 +280,7 @@ def test_a_failure_while_writing_leaves_the_previous_pack(tmp_path: Path, monkey
     before = _snapshot(out)
     calls = []
 
-    def failing_write(markdown, path, *, title, author):
+    def failing_write(markdown, path, **kwargs):
         calls.append(path)
         if len(calls) == 5:
             raise OSError("disk full")
@@ -249,3 +297,163 @@ def test_unknown_format_is_refused(tmp_path: Path):
     result = _render(EXAMPLE, tmp_path / "out", "md,pdf")
     assert result.exit_code == 1 and "unknown format(s) pdf" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_every_kind_of_error_is_reported_in_one_run(tmp_path: Path):
+    district = _district(
+        tmp_path,
+        lambda t: t.replace('  code: "9901"', '  code: "9901"\n  county: Hinds')
+        .replace("board_adoption_date: 2026-08-10", "board_adoption_date: 09/14/2026")
+        .replace("mde_notice_hours: 12 ", "mde_notice_hours: 48 ")
+        .replace("password_min_length: 16 ", "pasword_min_length: 16 "),
+    )
+    result = _render(district, tmp_path / "out")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    for message in (
+        "unknown key 'county'",
+        "'09/14/2026' is not a date in the format YYYY-MM-DD",
+        "48 hours is looser than the MDE floor",
+        "did you mean 'password_min_length'?",
+    ):
+        assert message in result.output, (message, result.output)
+    assert not (tmp_path / "out").exists()
+
+
+def _markdown(folder: Path) -> dict[str, str]:
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted((folder / "md").iterdir())}
+
+
+def test_a_draft_is_proposed_never_adopted_and_is_watermarked(rendered: Path):
+    texts = _markdown(rendered)
+    for stem, text in texts.items():
+        assert "Adopted by the School Board" not in text, stem
+        assert "Proposed for adoption" in text, stem
+    html = (rendered / "html" / "11-incident-response.html").read_text(encoding="utf-8")
+    assert '<div class="watermark" aria-hidden="true">Proposed for adoption</div>' in html
+    header = Document(str(rendered / "docx" / "11-incident-response.docx")).sections[0].header
+    assert 'string="Proposed for adoption"' in header._element.xml  # the VML watermark
+    # the certification is there, to be completed after the vote
+    vote = Document(str(rendered / "docx" / "11-incident-response.docx")).tables[2]
+    assert [r.cells[1].text for r in vote.rows[1:3]] == ["", ""]
+
+
+@pytest.fixture(scope="module")
+def adopted(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("adopted")
+    text = EXAMPLE.read_text(encoding="utf-8")
+    district = folder / "district.yaml"
+    district.write_text(text.replace("  # adoption:", "  adoption:").replace("  #   ", "    "))
+    result = _render(district, folder / "pack")
+    assert result.exit_code == 0, result.output
+    return folder / "pack"
+
+
+def test_adopted_pack_certifies_the_vote_per_approver(adopted: Path):
+    texts = _markdown(adopted)
+    approvers = {p["file"]: p["approver"] for p in pack_manifest(adopted)["policies"]}
+    superintendent = {stem for stem, who in approvers.items() if who == "Superintendent"}
+    assert {s[3:] for s in superintendent} == {
+        "best-practices-guidelines",
+        "data-dictionary-standards",
+        "security-privacy-notification",
+        "violation-reporting",
+        "systems-capacity-planning",
+    }
+    for stem, who in approvers.items():
+        text = texts[stem]
+        assert "Proposed for adoption" not in text
+        if who == "Superintendent":
+            assert "Adopted by the School Board" not in text, stem
+            assert "Approved by the Superintendent, Dr. Angela R. Whitfield" in text
+            assert "## Certification of approval" in text and "| Board president |" not in text
+        else:
+            assert "Adopted by the School Board on August 10, 2026 (resolution 2026-14)" in text
+            assert "| Board president | Ruth A. Calloway |" in text
+            assert "| Board secretary (attest) | James D. Pruitt |" in text
+        assert "| Resolution number | 2026-14 |" in text
+        assert "| Superintendent | Dr. Angela R. Whitfield, Superintendent of Education |" in text
+    html = (adopted / "html" / "11-incident-response.html").read_text(encoding="utf-8")
+    assert 'class="watermark"' not in html
+    header = Document(str(adopted / "docx" / "11-incident-response.docx")).sections[0].header
+    assert "PowerPlusWaterMarkObject" not in header._element.xml
+
+
+def pack_manifest(folder: Path) -> dict:
+    import json
+
+    return json.loads((folder / pack.MANIFEST).read_text(encoding="utf-8"))
+
+
+def _fields(part) -> list[str]:
+    return [f.get(qn("w:instr")) for f in part._element.iter(qn("w:fldSimple"))]
+
+
+def test_docx_has_a_running_header_with_district_code_and_page_x_of_y(rendered: Path):
+    doc = Document(str(rendered / "docx" / "11-incident-response.docx"))
+    header = doc.sections[0].header
+    text = header.paragraphs[0].text
+    assert text.startswith("Magnolia Bend School District (example) · Policy 9901-11 · ")
+    assert "Page " in text and " of " in text
+    assert _fields(header) == ["PAGE", "NUMPAGES"]
+
+
+def test_html_prints_a_running_header_and_page_x_of_y(rendered: Path):
+    html = (rendered / "html" / "11-incident-response.html").read_text(encoding="utf-8")
+    assert '@top-left { content: "Magnolia Bend School District (example) · Policy 9901-11' in html
+    assert 'content: "Page " counter(page) " of " counter(pages)' in html
+
+
+def test_board_packet_holds_contents_and_every_policy_with_its_own_header(rendered: Path):
+    doc = Document(str(rendered / "docx" / f"{pack.PACKET}.docx"))
+    assert len(doc.sections) == 24  # the cover, the contents, then one section a policy
+    headers = [s.header.paragraphs[0].text.split("\t")[0] for s in doc.sections]
+    assert len(set(headers)) == 23 and "Policy 9901-22" in headers[-1]
+    titles = [p.text for p in doc.paragraphs if p.style.name == "Title"]
+    assert titles[1] == "Contents" and len(titles) == 24
+    html = BeautifulSoup(
+        (rendered / "html" / f"{pack.PACKET}.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    sections = html.select("section.policy")
+    assert len(sections) == 24
+    contents = html.find("h1", string="Contents").find_next("table")
+    links = [a["href"] for a in contents.select("a")]
+    assert links == [f"#{s['id']}" for s in sections[2:]]
+    style = html.style.text
+    assert "@page part23 { @top-left" in style
+    assert "#vendor-third-party-control { page: part23; }" in style
+
+
+def test_docx_tables_have_set_widths_and_rows_kept_whole(rendered: Path):
+    doc = Document(str(rendered / "docx" / "00-cover.docx"))
+    policies = next(t for t in doc.tables if t.rows[0].cells[1].text == "Policy")
+    widths = [c.width for c in policies.columns]
+    assert len(set(widths)) >= 4  # not five equal columns
+    assert widths[1] > 1.5 * widths[0] and sum(widths) <= 6.5 * 914400  # within the margins
+    for c, column in enumerate(policies.columns):
+        longest = max(len(w) for cell in column.cells[1:] for w in cell.text.split())
+        assert widths[c] >= longest * 0.075 * 914400, (c, longest)  # no word broken
+    for table in doc.tables:
+        for row in table.rows:
+            assert row._tr.trPr.find(qn("w:cantSplit")) is not None
+
+
+def test_policy_text_comes_first_and_the_crosswalk_in_an_appendix(rendered: Path):
+    doc = Document(str(rendered / "docx" / "11-incident-response.docx"))
+    body = [
+        child.tag.split("}")[1] + (":" + child.xpath("string(.)")[:40] if child.tag.endswith("p") else "")
+        for child in doc.element.body
+    ]
+    purpose = body.index("p:Purpose")
+    appendix = body.index("p:Appendix: crosswalk and parameters")
+    first_table = body.index("tbl")
+    assert purpose < body.index("p:Review") < appendix < first_table
+
+
+def test_every_district_field_is_printed(rendered: Path):
+    cover = (rendered / "md" / "00-cover.md").read_text(encoding="utf-8")
+    district = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))["district"]
+    for role in ("superintendent", "technology_coordinator", "security_contact"):
+        for key, value in district[role].items():
+            assert str(value) in cover, (role, key)
+    assert district["code"] in cover and district["name"] in cover
+    assert "August 10, 2026" in cover  # board_adoption_date

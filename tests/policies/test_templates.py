@@ -7,8 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
-from build_tools.policies import frameworks, parameters, templates
+from build_tools.policies import parameters, templates
+from build_tools.policies import registry as policy_registry
 
 from .conftest import REPO, replace_in
 
@@ -20,9 +22,9 @@ SEED = next((base / "shared" / "seeds" / "proposed-rule-lea-requirements.txt"
 
 def test_exactly_the_22_required_policies_have_templates():
     found = templates.load_all(REPO)
-    assert len(frameworks.REQUIRED_POLICIES) == 22
-    assert [t.id for t in found] == list(frameworks.REQUIRED_POLICIES)
-    assert [t.meta.title for t in found] == list(frameworks.REQUIRED_POLICIES.values())
+    assert len(policy_registry.REQUIRED_POLICIES) == 22
+    assert [t.id for t in found] == list(policy_registry.REQUIRED_POLICIES)
+    assert [t.meta.title for t in found] == list(policy_registry.REQUIRED_POLICIES.values())
 
 
 @pytest.mark.skipif(not SEED.exists(), reason="the shared seeds are not beside this checkout")
@@ -34,7 +36,7 @@ def test_required_titles_are_the_seeds_list():
         for line in text[start : text.index("Most districts")].splitlines()
         if line.strip().startswith("•")
     ]
-    assert listed == list(frameworks.REQUIRED_POLICIES.values())
+    assert listed == list(policy_registry.REQUIRED_POLICIES.values())
 
 
 def test_shipped_templates_pass_the_check():
@@ -204,3 +206,42 @@ def test_notice_floor_must_agree_with_site_yaml(policy_src: Path):
     path.write_text(text[:start] + "floor: 12" + text[start + len("floor: 24") :], encoding="utf-8")
     errors = [str(e) for e in check(policy_src, set())]
     assert any("differs from site.yaml incident.notify_within_hours (24)" in e for e in errors)
+
+
+SUPERINTENDENT_APPROVES = {
+    "best-practices-guidelines",
+    "data-dictionary-standards",
+    "security-privacy-notification",
+    "violation-reporting",
+    "systems-capacity-planning",
+}
+
+
+def test_each_template_names_its_approver_and_the_adoption_checklist_follows_it():
+    found = templates.load_all(REPO)
+    assert {t.id for t in found if t.meta.approver == "Superintendent"} == SUPERINTENDENT_APPROVES
+    assert {t.meta.approver for t in found} == {"School Board", "Superintendent"}
+    approver = {t.id: t.meta.approver for t in found}
+    checklist = yaml.safe_load((REPO / "guidance/checklists/policy-adoption.yaml").read_text())
+    items = [
+        i
+        for s in checklist["sections"]
+        for i in s["items"]
+        if i.get("policy") and "with its procedures written" in i["text"]
+    ]
+    assert sorted(i["policy"] for i in items) == sorted(approver)
+    for item in items:
+        board = approver[item["policy"]] == "School Board"
+        assert ("adopted by the board" in item["text"]) == board, item["id"]
+        assert ("approved by the superintendent" in item["text"]) == (not board), item["id"]
+
+
+def test_an_approver_other_than_the_board_or_the_superintendent_is_refused(policy_src: Path):
+    path = policy_src / "templates" / "policies" / "violation-reporting.md.j2"
+    line = replace_in(path, "approver: Superintendent", "approver: Technology Coordinator")
+    errors = templates.check(policy_src)
+    assert any(
+        e.line == line and "unknown approver 'Technology Coordinator'" in e.message
+        and "School Board, Superintendent" in e.message
+        for e in errors
+    ), errors
