@@ -40,6 +40,7 @@ class Key:
     question: str
     module: str
     correct: frozenset[str]
+    label: str = field(default="", compare=False)  # the question itself, for the reports
     # A true-false answer arrives as "true"/"false" (cmi.interaction); map it to a choice id.
     aliases: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
@@ -67,6 +68,13 @@ def key_hash(question: Question) -> str:
     choices is not the key; the id keeps equal keys of two questions from looking alike)."""
     text = question.id + "\n" + RESPONSE_SEPARATOR.join(sorted(question.correct))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _label(question: Question, width: int = 140) -> str:
+    """The last paragraph of the prompt (the question itself), on one line."""
+    paragraphs = [p for p in question.prompt.text.split("\n\n") if p.strip()]
+    text = " ".join(paragraphs[-1].split()) if paragraphs else question.id
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _true_false_aliases(question: Question) -> dict[str, str]:
@@ -119,7 +127,7 @@ def course_keys(course: Course) -> dict[str, Key]:
     return {
         located.question.id: Key(located.question.id, located.module,
                                  frozenset(located.question.correct),
-                                 _true_false_aliases(located.question))
+                                 _label(located.question), _true_false_aliases(located.question))
         for located in questions
     }
 
