@@ -9,8 +9,10 @@ change if that model does.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from build_tools.core.roster import Employee
@@ -32,9 +34,14 @@ class RequiredCourse:
         return EVERYONE in self.required_for or bool(self.required_for & employee.roles)
 
     def questions_of(self, module: str) -> int:
-        return sum(1 for key in self.keys.values() if key.module == module)
+        return self.module_sizes.get(module, 0)
 
-    @property
+    @cached_property
+    def module_sizes(self) -> dict[str, int]:
+        """Questions per module (worked out once: the report asks per employee)."""
+        return dict(Counter(key.module for key in self.keys.values()))
+
+    @cached_property
     def assessed_modules(self) -> tuple[str, ...]:
         """The modules that have questions: those an attempt's answers must pass."""
         return tuple(module for module in self.modules if self.questions_of(module))
