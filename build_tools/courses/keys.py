@@ -122,8 +122,11 @@ def course_questions(course: Course) -> tuple[list[LocatedQuestion], list[Conten
 
 
 def course_keys(course: Course) -> dict[str, Key]:
-    """Question id -> key, for the report (the sources are checked, lock included, first)."""
-    questions, _ = course_questions(course)
+    """Question id -> key, read from the sources (check them, lock included, first)."""
+    return keys_of(course_questions(course)[0])
+
+
+def keys_of(questions: list[LocatedQuestion]) -> dict[str, Key]:
     return {
         located.question.id: Key(located.question.id, located.module,
                                  frozenset(located.question.correct),

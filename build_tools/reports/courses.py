@@ -49,27 +49,28 @@ class RequiredCourse:
 
 def load_required_courses(srcdir: Path) -> list[RequiredCourse]:
     """Every course of the site that some role is required to take, ordered by id, with its
-    keys. The sources are checked first, keys.lock included: never score with a changed key."""
+    keys. The questions are checked first, keys.lock included: never score with a changed key."""
     from build_tools.core.errors import ContentErrors
-    from build_tools.courses.check import check_courses
-    from build_tools.courses.keys import course_keys
+    from build_tools.courses.check import duplicate_ids
+    from build_tools.courses.keys import course_questions, keys_of, lock_errors
     from build_tools.courses.model import load_courses
 
-    courses = load_courses(Path(srcdir))
-    errors = check_courses(Path(srcdir), set())
-    if errors:
-        raise ContentErrors(errors)
-    found = [
-        RequiredCourse(
+    found = []
+    for course in load_courses(Path(srcdir)):
+        questions, errors = course_questions(course)
+        ids = {m: [(q.question.id, q.line) for q in questions if q.module == m]
+               for m in course.modules}
+        errors += duplicate_ids(course, ids) + lock_errors(course, questions)
+        if errors:
+            raise ContentErrors(errors)
+        found.append(RequiredCourse(
             course.id,
             course.title,
             frozenset(role.lower() for role in course.required_for),
             course.mastery_score,
             tuple(course.modules),
-            course_keys(course),
-        )
-        for course in courses
-    ]
+            keys_of(questions),
+        ))
     return sorted((course for course in found if course.required_for), key=lambda c: c.id)
 
 
