@@ -13,6 +13,7 @@ back with another key.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import tempfile
@@ -43,6 +44,19 @@ class Key:
     label: str = field(default="", compare=False)  # the question itself, for the reports
     # A true-false answer arrives as "true"/"false" (cmi.interaction); map it to a choice id.
     aliases: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def responses(self, most: int = 5040) -> list[str]:
+        """Every ``result.response`` that is right: the correct ids in any order (the runtime
+        shuffles choices), with true/false by name; capped at 7 correct choices (5,040)."""
+        names = {choice: [choice] for choice in self.correct}
+        for alias, choice in self.aliases.items():
+            if choice in names and alias not in names[choice]:
+                names[choice].append(alias)
+        found = []
+        for order in itertools.islice(itertools.permutations(sorted(self.correct)), most):
+            for spelling in itertools.product(*(names[choice] for choice in order)):
+                found.append(RESPONSE_SEPARATOR.join(spelling))
+        return found
 
     def is_correct(self, response: str | None) -> bool:
         """A learner's ``result.response`` (choice ids joined by ``[,]``, any order)."""

@@ -198,45 +198,69 @@ def _exclude_voided(conn: sqlite3.Connection, voided: set[str]) -> str:
     return " AND id NOT IN (SELECT id FROM temp.voided_ids)" if voided else ""
 
 
+def _key_tables(conn: sqlite3.Connection, courses: list[RequiredCourse], profile: Profile) -> None:
+    """temp.questions (question IRI -> course, module) and temp.keys (every response that is
+    right: each order of the correct ids, true/false by name), so SQL scores the answers."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS questions (object TEXT PRIMARY KEY,"
+                 " course_id TEXT, module TEXT)")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS keys (object TEXT, response TEXT,"
+                 " PRIMARY KEY (object, response))")
+    conn.execute("DELETE FROM temp.questions")
+    conn.execute("DELETE FROM temp.keys")
+    for course in courses:
+        for qid, key in course.keys.items():
+            iri = profile.question(course.id, qid)
+            conn.execute("INSERT INTO temp.questions VALUES (?, ?, ?)", (iri, course.id, key.module))
+            conn.executemany("INSERT OR IGNORE INTO temp.keys VALUES (?, ?)",
+                             ((iri, response) for response in key.responses()))
+
+
 def evidence(conn: sqlite3.Connection, courses: list[RequiredCourse], profile: Profile,
              rules: Rules, lo: str, hi: str, voided: set[str]) -> Evidence:
-    """The first answer per question and attempt, re-scored against the source keys."""
-    by_iri = {profile.course(c.id): c for c in courses}
-    keys = {profile.question(c.id, qid): (c, key) for c in courses for qid, key in c.keys.items()}
-    sizes = {(c.id, m): c.questions_of(m) for c in courses for m in c.modules}
+    """The first answer per question and attempt, re-scored against the source keys: one
+    grouped query (SQL joins the keys), streamed once into per-attempt and per-question tallies."""
+    by_id = {c.id: c for c in courses}
     own, args = rules.own_or_trusted_sql()
     when = rules.effective_time_sql()
-    marks = ",".join("?" * len(by_iri))
+    marks = ",".join("?" * len(courses))
+    _key_tables(conn, courses, profile)
+    # SQLite takes the bare columns (response...) from the row of the single min(): the
+    # first answer. The cycle filter applies to that first answer, after the grouping.
+    first = (
+        f"SELECT {rules.learner_sql()} AS who, registration AS reg, object, response,"
+        f" min({when}) AS t, timestamp != {when} AS late FROM statements WHERE {ANSWERED_WHERE}"
+        f" AND course IN ({marks}) AND registration IS NOT NULL AND {own}"
+        f"{_exclude_voided(conn, voided)} GROUP BY course, learner, registration, object"
+    )
+    params = [*(profile.course(c.id) for c in courses), *args, lo, hi]
     found = Evidence()
     attempts: dict[tuple[str, str, str, str], list[Any]] = {}
-    # SQLite takes the bare columns (response...) from the row of the single min(): the
-    # first answer. The cycle filter applies to that first answer, outside the grouping.
-    for who, reg, obj, response, moment, late in conn.execute(
-        f"SELECT * FROM (SELECT {rules.learner_sql()}, registration, object, response,"
-        f" min({when}) AS first, timestamp != {when} FROM statements WHERE {ANSWERED_WHERE}"
-        f" AND course IN ({marks}) AND registration IS NOT NULL AND {own}"
-        f"{_exclude_voided(conn, voided)} GROUP BY course, learner, registration, object)"
-        " WHERE first >= ? AND first < ?",
-        [*by_iri, *args, lo, hi],
+    questions = found.questions
+    for who, reg, obj, course_id, module, right, moment, late in conn.execute(
+        f"SELECT f.who, f.reg, f.object, q.course_id, q.module, k.object IS NOT NULL, f.t, f.late"
+        f" FROM ({first}) AS f JOIN temp.questions AS q ON q.object = f.object"
+        " LEFT JOIN temp.keys AS k ON k.object = f.object AND k.response = f.response"
+        " WHERE f.t >= ? AND f.t < ? AND f.who IS NOT NULL",
+        params,
     ):
-        known = keys.get(obj)
-        if known is None or who is None:
-            continue  # not a question of the sources (or no learner): no evidence
-        course, key = known
-        found.started.add((who, course.id))
-        found.late_answers += late
-        right = key.is_correct(response)
-        tally = found.questions.setdefault((course.id, obj), [0, 0])
+        tally = questions.get((course_id, obj))
+        if tally is None:
+            tally = questions[(course_id, obj)] = [0, 0]
         tally[0] += 1
         tally[1] += not right
-        attempt = attempts.get((who, course.id, reg, key.module))
+        found.late_answers += late
+        slot = (who, course_id, reg, module)
+        attempt = attempts.get(slot)
         if attempt is None:
-            attempts[(who, course.id, reg, key.module)] = [int(right), moment, course]
+            attempts[slot] = [right, moment]
         else:
             attempt[0] += right
-            attempt[1] = max(attempt[1], moment)
-    for (who, course_id, _, module), (right, moment, course) in attempts.items():
-        if right >= course.mastery_score * sizes[(course_id, module)] - 1e-9:
+            if moment > attempt[1]:
+                attempt[1] = moment
+    for (who, course_id, _, module), (right, moment) in attempts.items():
+        course = by_id[course_id]
+        found.started.add((who, course_id))
+        if right >= course.mastery_score * course.questions_of(module) - 1e-9:
             slot = (who, course_id, module)
             if slot not in found.module_passed or moment < found.module_passed[slot]:
                 found.module_passed[slot] = moment
