@@ -228,7 +228,7 @@ def evidence(conn: sqlite3.Connection, courses: list[RequiredCourse], profile: P
     # first answer. The cycle filter applies to that first answer, after the grouping.
     first = (
         f"SELECT {rules.learner_sql()} AS who, registration AS reg, object, response,"
-        f" min({when}) AS t, timestamp != {when} AS late FROM statements WHERE {ANSWERED_WHERE}"
+        f" min({when}) AS t, lag FROM statements WHERE {ANSWERED_WHERE}"
         f" AND course IN ({marks}) AND registration IS NOT NULL AND {own}"
         f"{_exclude_voided(conn, voided)} GROUP BY course, learner, registration, object"
     )
@@ -237,7 +237,8 @@ def evidence(conn: sqlite3.Connection, courses: list[RequiredCourse], profile: P
     attempts: dict[tuple[str, str, str, str], list[Any]] = {}
     questions = found.questions
     for who, reg, obj, course_id, module, right, moment, late in conn.execute(
-        f"SELECT f.who, f.reg, f.object, q.course_id, q.module, k.object IS NOT NULL, f.t, f.late"
+        f"SELECT f.who, f.reg, f.object, q.course_id, q.module, k.object IS NOT NULL, f.t,"
+        f" NOT coalesce(f.lag >= 0 AND f.lag <= {rules.max_delivery_days * 86400}, 0)"
         f" FROM ({first}) AS f JOIN temp.questions AS q ON q.object = f.object"
         " LEFT JOIN temp.keys AS k ON k.object = f.object AND k.response = f.response"
         " WHERE f.t >= ? AND f.t < ? AND f.who IS NOT NULL",

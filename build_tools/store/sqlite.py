@@ -83,7 +83,9 @@ INDEXES = f"""
 CREATE INDEX IF NOT EXISTS statements_verb_time ON statements (verb, timestamp);
 CREATE INDEX IF NOT EXISTS statements_learner ON statements (learner, course);
 DROP INDEX IF EXISTS statements_passed;
-CREATE INDEX IF NOT EXISTS statements_claims ON statements (course, verb)
+DROP INDEX IF EXISTS statements_claims;
+CREATE INDEX IF NOT EXISTS statements_claim_rows ON statements (course, verb, learner, actor,
+    authority, object, timestamp, stored, lag, agent_name, id)
     WHERE verb IN ('{PASSED}', '{SATISFIED}');
 DROP INDEX IF EXISTS statements_answered;
 CREATE INDEX IF NOT EXISTS statements_evidence ON statements (course, learner, registration,
