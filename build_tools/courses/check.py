@@ -50,7 +50,7 @@ def duplicate_ids(course: Course, ids: dict[str, list[tuple[str, int]]]) -> list
 
 
 def check_courses(srcdir: Path, docnames: set[str]) -> list[ContentError]:
-    from build_tools.courses.keys import module_questions, lock_errors
+    from build_tools.courses.keys import lock_errors, module_questions
 
     courses, errors = read_courses(srcdir)
     for course in courses:

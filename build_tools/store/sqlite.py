@@ -36,9 +36,9 @@ CLAIM_VERBS = (PASSED, SATISFIED)
 # The raw JSON lives in its own table: the statements table stays narrow (a few hundred
 # bytes a row), so scans and lookups touch few pages. The partial indexes cover the report
 # queries completely (no table lookups); a query uses one when it repeats its WHERE clause
-# literally (see ANSWERED_WHERE / CLAIMS_WHERE). ``statements_answered`` is in the order of the
+# literally (see ANSWERED_WHERE / CLAIMS_WHERE). ``statements_evidence`` is in the order of the
 # evidence query's GROUP BY, so grouping a million answers needs no sort.
-SCHEMA = f"""
+SCHEMA = """
 CREATE TABLE IF NOT EXISTS statements (
     id TEXT NOT NULL UNIQUE,        -- statement id (UUID): deduplication key
     stored TEXT NOT NULL,           -- when the LRS stored it (UTC, fixed width)

@@ -25,11 +25,11 @@ from build_tools.cli import main
 from build_tools.core.roster import Employee
 from build_tools.reports.courses import load_required_courses
 from build_tools.xapi import profile as xp
-from build_tools.xapi.links import basic_auth, provision
+from build_tools.xapi.links import provision
 from build_tools.xapi.lrs.local import Credential, LocalLRS, write_credentials
 
 from ..conftest import ADMIN, REPO
-from .conftest import BASE, HOME, PROFILE
+from .conftest import HOME, PROFILE
 
 FAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
 ADMIN_AGENT = {"objectType": "Agent", "mbox": "mailto:lrs-admin@example.org"}
@@ -238,9 +238,13 @@ def test_every_row_of_the_report_is_the_expected_answer(oracle, tmp_path):
     site = tmp_path / "site"
     shutil.copytree(REPO / "courses", site / "courses")
     settings = (REPO / "site.yaml").read_text()
-    settings = settings.replace("  trusted_authorities: []", f"  trusted_authorities:\n    - account:{LMS_HOME}|district-lms")
-    settings = settings.replace("  void_authorities: []", "  void_authorities:\n    - mailto:lrs-admin@example.org")
-    settings = settings.replace("  lms_accounts: {}", "  lms_accounts:\n    https://lms2.example.org: {employee_id: name}")
+    for empty, configured in (
+        ("trusted_authorities: []", f"trusted_authorities:\n    - account:{LMS_HOME}|district-lms"),
+        ("void_authorities: []", "void_authorities:\n    - mailto:lrs-admin@example.org"),
+        ("lms_accounts: {}", "lms_accounts:\n    https://lms2.example.org: {employee_id: name}"),
+    ):
+        assert empty in settings
+        settings = settings.replace(empty, configured)
     (site / "site.yaml").write_text(settings)
     roster = tmp_path / "roster.csv"
     with roster.open("w", newline="") as handle:
