@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, HttpUrl, field_validator
 
@@ -68,9 +69,58 @@ class Xapi(Strict):
         return value
 
 
+def _time_zone(value: str) -> str:
+    """An IANA time zone name (America/Chicago), as zoneinfo knows it."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"'{value}' is not an IANA time zone name such as America/Chicago") from None
+    return value
+
+
+AGENT_KINDS = ("mbox", "account", "sha1", "openid", "group")
+
+
+def _authority(value: str) -> str:
+    """An LRS login as the store keys agents: mailto:ADDRESS or account:HOMEPAGE|NAME."""
+    # The same syntax as build_tools.store.sqlite.parse_agent_key (core cannot import store).
+    value = value.strip()
+    if not (value.lower().startswith("mailto:") or value.split(":", 1)[0] in AGENT_KINDS):
+        raise ValueError(f"'{value}' is not an agent: write mailto:ADDRESS or account:HOMEPAGE|NAME")
+    return value
+
+
+Authority = Annotated[str, AfterValidator(_authority)]
+
+
+class LmsAccount(Strict):
+    employee_id: Literal["account.name", "name"] = Field(
+        "account.name",
+        description="Field of the LMS's actor that carries the roster's employee id: the "
+        "account name (default) or the agent's name.")
+
+
 class Training(Strict):
     cycle_start_month: int = Field(7, ge=1, le=12, description="Month a training cycle starts.")
-    trusted_authorities: list[str] = Field(default_factory=list, description="LMS logins (mailto:... or account:HOMEPAGE|NAME) whose completions the training report counts.")
+    time_zone: Annotated[str, AfterValidator(_time_zone)] = Field(
+        "America/Chicago",
+        description="IANA time zone of the agency: cycles start at local midnight, the same "
+        "way in the report, the statements' cycle grouping and the browser's badges.")
+    max_delivery_days: int = Field(
+        30, ge=0, le=366,
+        description="A statement counts at its timestamp when that is no later than `stored` and "
+        "no more than this many days before it; otherwise at `stored`, flagged.")
+    trusted_authorities: list[Authority] = Field(
+        default_factory=list,
+        description="LMS logins (mailto:... or account:HOMEPAGE|NAME) whose cmi5 `satisfied` of a "
+        "course counts, and whose AU answers count as evidence.")
+    void_authorities: list[Authority] = Field(
+        default_factory=list,
+        description="Logins (the LRS administrator's) whose `voided` statements take effect on "
+        "any statement; any other void takes effect only on its own authority's statements.")
+    lms_accounts: dict[str, LmsAccount] = Field(
+        default_factory=dict,
+        description="Per LMS account.homePage, which actor field carries the employee id.")
 
 
 class Incident(Strict):

@@ -50,11 +50,17 @@ def duplicate_ids(course: Course, ids: dict[str, list[tuple[str, int]]]) -> list
 
 
 def check_courses(srcdir: Path, docnames: set[str]) -> list[ContentError]:
+    from build_tools.courses.keys import lock_errors, module_questions
+
     courses, errors = read_courses(srcdir)
     for course in courses:
         ids: dict[str, list[tuple[str, int]]] = {}
+        located = []
         for module in course.modules:
-            ids[module], module_errors = check_module(course.module_path(module))
+            found, module_errors = module_questions(course, module)
+            located += found
+            ids[module] = [(q.question.id, q.question.line) for q in found]
             errors.extend(module_errors)
         errors.extend(duplicate_ids(course, ids))
+        errors.extend(lock_errors(course, located))  # a key is part of a question's identity
     return errors

@@ -19,9 +19,29 @@ from build_tools.site import front_matter
 
 @click.group("courses")
 def courses() -> None:
-    """Training courses: list them, convert modules."""
+    """Training courses: list them, lock their answer keys, convert modules."""
 
 
+@courses.command("lock")
+@SRC_OPTION
+def lock(src: Path) -> None:
+    """Add new questions' keys to courses/<id>/keys.lock (a locked key never changes)."""
+    from build_tools.courses.keys import LOCK_FILE, write_lock
+
+    try:
+        found = load_courses(src)
+    except ContentError as exc:
+        fail(what="courses", problems=[exc])
+    except ContentErrors as exc:
+        fail(what="courses", problems=exc.errors)
+    problems: list[ContentError] = []
+    for course in found:
+        added, errors = write_lock(course)
+        problems += errors
+        if not errors:
+            click.echo(f"isdp: {course.id}/{LOCK_FILE}: {added} question(s) added")
+    if problems:
+        fail(what="courses", problems=problems)
 
 
 @courses.command("list")

@@ -11,6 +11,7 @@ from sphinx.environment import BuildEnvironment
 from build_tools.core.errors import ContentError
 from build_tools.courses import nodes as qn
 from build_tools.courses.check import duplicate_ids
+from build_tools.courses.keys import course_questions, lock_errors
 from build_tools.courses.directives import (
     CourseList,
     CourseOutline,
@@ -81,6 +82,8 @@ def _check(app: Sphinx, env: BuildEnvironment) -> None:
     for course in courses:
         ids = {m: questions.get(course.module_docname(m), []) for m in course.modules}
         for error in duplicate_ids(course, ids):
+            warn_error(Warn.QUIZ, error)
+        for error in lock_errors(course, course_questions(course)[0]):  # keys.lock
             warn_error(Warn.QUIZ, error)
 
 

@@ -75,23 +75,16 @@ def training(
     courses = load_required_courses(src)
     if not courses:
         raise CommandError(f"{src / 'courses'}: no course is required of any role (required_for)")
-    keys = _trusted_keys(settings, trusted)
     conn = _open_store(store)
     result = build_report(
-        conn,
-        employees,
-        courses,
-        Profile(settings.base_iri),
-        cycle,
-        start_month=settings.training.cycle_start_month,
-        trusted=keys,
+        conn, employees, courses, Profile(settings.base_iri), cycle, rules=_rules(settings, trusted)
     )
     conn.close()
     write_report(result, out)
     click.echo(
         f"isdp: training report for {cycle} in {out}: {result.compliant:,} of "
         f"{len(result.rows):,} employees compliant, {len(result.overdue):,} overdue, "
-        f"{len(result.unverified):,} unverified completion(s)"
+        f"{len(result.unverified):,} claim(s) not counted"
     )
 
 
@@ -150,18 +143,10 @@ def quarterly(
     quarter_data = load_quarter((data or src / DATA_DIR) / quarter)
     employees = load_roster(roster) if roster else None
     courses = load_required_courses(src)
-    keys = _trusted_keys(settings, trusted)
     conn = _open_store(store)
     sections = [
-        training_section(
-            conn,
-            courses,
-            Profile(settings.base_iri),
-            name,
-            start_month=settings.training.cycle_start_month,
-            trusted=keys,
-            roster=employees,
-        )
+        training_section(conn, courses, Profile(settings.base_iri), name,
+                         rules=_rules(settings, trusted), roster=employees)
         if name
         else None
         for name in (quarter, quarter_data.previous and quarter_data.previous.quarter)
@@ -179,10 +164,22 @@ def quarterly(
     click.echo(f"isdp: quarterly report for {quarter} in {out}{example}")
 
 
-def _trusted_keys(settings: Any, extra: tuple[str, ...]) -> list[str]:
+def _rules(settings: Any, extra: tuple[str, ...]):
+    """site.yaml's training section (plus --trusted-authority) as the report applies it."""
+    from build_tools.reports.training import Rules
     from build_tools.store.sqlite import parse_agent_key
 
+    training = settings.training
     try:
-        return [parse_agent_key(text) for text in (*settings.training.trusted_authorities, *extra)]
+        trusted = [parse_agent_key(text) for text in (*training.trusted_authorities, *extra)]
+        voids = [parse_agent_key(text) for text in training.void_authorities]
     except ValueError as exc:
         raise CommandError(f"--trusted-authority: {exc}") from None
+    return Rules(
+        trusted=frozenset(trusted),
+        void_authorities=frozenset(voids),
+        max_delivery_days=training.max_delivery_days,
+        time_zone=training.time_zone,
+        start_month=training.cycle_start_month,
+        lms_accounts={home: lms.employee_id for home, lms in training.lms_accounts.items()},
+    )

@@ -15,6 +15,7 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from build_tools.core.atomic import atomic_dir
 from build_tools.core.roster import Employee
@@ -34,9 +35,9 @@ from build_tools.reports.quarterly_data import (
     report_day,
 )
 from build_tools.reports.render import render
-from build_tools.reports.training import TrainingReport, _trusted_sql, build_report
-from build_tools.store.sqlite import PASSED_WHERE, utc_text
-from build_tools.xapi.profile import VERBS, Profile, cycle_of
+from build_tools.reports.training import Rules, TrainingReport, build_report, course_passes
+from build_tools.store.sqlite import utc_text
+from build_tools.xapi.profile import Profile, cycle_bounds, cycle_of
 
 CHART_MARK = "[[training-chart]]"
 
@@ -44,10 +45,10 @@ CHART_MARK = "[[training-chart]]"
 @dataclass
 class CourseQuarter:
     course: RequiredCourse
-    passed: int = 0  # learners with a trusted pass in the quarter
-    failed_attempts: int = 0  # failed statements in the quarter
-    unverified: int = 0  # untrusted passes in the quarter (not counted)
-    cycle_to_date: int = 0  # learners with a trusted pass from cycle start to quarter end
+    passed: int = 0  # learners whose evidence completed the course in the quarter
+    failed_attempts: int = 0  # module attempts in the quarter below the mastery score
+    unverified: int = 0  # claims in the quarter that were not counted
+    cycle_to_date: int = 0  # learners who completed it from cycle start to quarter end
 
 
 @dataclass
@@ -64,52 +65,37 @@ def training_section(
     profile: Profile,
     quarter: str,
     *,
-    start_month: int,
-    trusted: list[str],
+    rules: Rules | None = None,
     roster: list[Employee] | None,
 ) -> QuarterTraining:
-    q_start, q_end = quarter_bounds(quarter)
+    """Section 9 c from evidence, the same rules as ``isdp report training``: completions are
+    attempts whose first answers reach the mastery score (or a trusted LMS's satisfied)."""
+    rules = rules or Rules()
+    # The quarter's days, from local midnight in the agency's time zone (as the cycles).
+    zone = ZoneInfo(rules.time_zone)
+    q_start, q_end = (
+        dt.datetime.combine(day.date(), dt.time(), zone).astimezone(dt.UTC)
+        for day in quarter_bounds(quarter)
+    )
     # The quarter is reported in the cycle it ends in (a July start splits Q3 otherwise).
-    cycle = cycle_of(q_end - dt.timedelta(microseconds=1), start_month)
-    c_start = dt.datetime(int(cycle[:4]), start_month, 1, tzinfo=dt.UTC)
-    iris = {profile.course(c.id): c for c in courses}
-    clause, args = _trusted_sql(trusted)
-    marks = ",".join("?" * len(iris))
+    cycle = cycle_of(q_end - dt.timedelta(microseconds=1), rules.start_month, rules.time_zone)
+    c_start, _ = cycle_bounds(cycle, rules.start_month, rules.time_zone)
+    report = build_report(conn, roster or [], courses, profile, cycle, rules=rules,
+                          until=q_end, as_of=q_end)
+    lo = utc_text(q_start)
     per = {c.id: CourseQuarter(c) for c in courses}
-    in_quarter = [utc_text(q_start), utc_text(q_end)]
-    for course_iri, verb, ok, count, learners in conn.execute(
-        f"SELECT course, verb, {clause} AS ok, count(*), count(DISTINCT learner) FROM statements"
-        f" WHERE verb IN (?, ?) AND voided = 0 AND timestamp >= ? AND timestamp < ?"
-        f" AND course IN ({marks}) GROUP BY course, verb, ok",
-        [*args, VERBS["passed"], VERBS["failed"], *in_quarter, *iris],
-    ):
-        item = per[iris[course_iri].id]
-        if verb == VERBS["failed"]:
-            item.failed_attempts += count
-        elif ok:
-            item.passed = learners
-        else:
-            item.unverified = count
-    # learners across the whole cycle to date need one distinct count, not a sum of parts
-    for course_iri, learners in conn.execute(
-        f"SELECT course, count(DISTINCT learner) FROM statements WHERE {PASSED_WHERE}"
-        f" AND course IN ({marks}) AND timestamp >= ? AND timestamp < ? AND {clause} GROUP BY course",
-        [*iris, utc_text(c_start), utc_text(q_end), *args],
-    ):
-        per[iris[course_iri].id].cycle_to_date = learners
+    assert report.evidence is not None
+    for (_, course_id), moment in course_passes(report.evidence, courses).items():
+        per[course_id].cycle_to_date += 1  # learners (any learner key) to the quarter's end
+        per[course_id].passed += moment >= lo
+    for course_id, moment in report.evidence.attempts_below:
+        per[course_id].failed_attempts += moment >= lo
+    for claim in report.unverified:
+        if claim["course"] in per and claim["stored"] >= lo:
+            per[claim["course"]].unverified += 1
     section = QuarterTraining(cycle, list(per.values()))
     if roster is not None:
-        section.compliance = build_report(
-            conn,
-            roster,
-            courses,
-            profile,
-            cycle,
-            start_month=start_month,
-            trusted=trusted,
-            until=q_end,
-            as_of=q_end,
-        )
+        section.compliance = report
     else:
         section.notes.append(
             "No roster was given, so the share of employees who are compliant is "

@@ -1,45 +1,94 @@
-"""The annual training compliance report (Rule 55.1 section 8): who is compliant, by LEA and
-by course, who is overdue, which completions cannot be trusted, which questions are missed.
+"""The annual training compliance report (Rule 55.1 section 8): who passed, who is in
+progress, who has not started, which claims were not counted, which questions are missed.
 
-Compliant for a cycle = for every course the roster's role requires, a trusted ``passed``
-statement whose timestamp lies inside the cycle [start, end). Trusted = its ``authority``
-is the learner's own credential (the authority agent equals the actor: Ralph stamps the
-writing login as authority) or a configured trusted LMS. Anything else is *unverified*: it is
-shown, never counted. The heavy lifting is two grouped SQL queries over indexed columns, so
-a year of a state's statements (a million rows) is read in seconds.
+A course counts for a cycle only on evidence: for every module of the course that has
+questions, one attempt (one registration) in the cycle whose *first* answer to each question,
+re-scored here against the keys of the course sources, reaches the course's mastery score.
+Answers count when written with the learner's own credential (Ralph stamps the writing login
+as authority, so authority = actor) or by a trusted LMS (``training.trusted_authorities``),
+whose cmi5 ``satisfied`` of the course also counts. A client's ``success``, ``score``,
+module and course ``passed`` are claims: shown, never counted on their own.
+
+Time: a statement counts at its ``timestamp`` when that is no later than ``stored`` and at
+most ``max_delivery_days`` before it; otherwise at ``stored``, flagged. Cycles start at local
+midnight in ``training.time_zone``. A void takes effect only when written by the voided
+statement's own authority or a ``training.void_authorities`` login; others are listed.
+
+The evidence is one grouped SQL query over the covering index ``statements_evidence`` (the
+first answer per question and attempt), streamed once through Python for the key check:
+no per-employee query, so a state's year (a million statements) is read in seconds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from build_tools.core.roster import Employee
 from build_tools.reports.courses import RequiredCourse, required_of
-from build_tools.store.sqlite import ANSWERED_WHERE, PASSED_WHERE, utc_text
-from build_tools.xapi.profile import Profile, cycle_bounds
+from build_tools.store.sqlite import ANSWERED_WHERE, CLAIMS_WHERE, utc_text
+from build_tools.xapi.profile import DEFAULT_TIME_ZONE, SATISFIED, VOIDED, Profile, cycle_bounds
 
 TOP_QUESTIONS = 10
+PASSED, IN_PROGRESS, NOT_STARTED = "passed", "in progress", "not started"
+# Reasons a claim is not counted, as the report and unverified.csv write them.
+NO_EVIDENCE = "no evidence"
+OTHER_CREDENTIAL = "written by another credential"
+VOIDED_REASON = "voided"
+LATE = "implausible time"
+NOT_ON_ROSTER = "not on the roster"
+VOID_IGNORED = "void ignored: written by another credential"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What counts: site.yaml's training section, as the report applies it."""
+
+    trusted: frozenset[str] = frozenset()  # agent keys of trusted LMS logins
+    void_authorities: frozenset[str] = frozenset()
+    max_delivery_days: int = 30
+    time_zone: str = DEFAULT_TIME_ZONE
+    start_month: int = 7
+    lms_accounts: Mapping[str, str] = field(default_factory=dict)  # homePage -> actor field
+
+    def effective_time_sql(self) -> str:
+        """The time a statement counts at (see the module docstring), as an SQL expression."""
+        return (f"CASE WHEN lag >= 0 AND lag <= {self.max_delivery_days * 86400} "
+                "THEN timestamp ELSE stored END")
+
+    def learner_sql(self) -> str:
+        """The roster key of an actor: its account name, or the field an LMS carries it in."""
+        cases = "".join(
+            f" WHEN substr(actor, 1, {len(prefix)}) = '{prefix.replace(chr(39), chr(39) * 2)}'"
+            " THEN agent_name"
+            for prefix in (f"account:{home}|" for home, name in self.lms_accounts.items()
+                           if name == "name"))
+        return f"CASE{cases} ELSE learner END" if cases else "learner"
+
+    def own_or_trusted_sql(self) -> tuple[str, list[str]]:
+        trusted = sorted(self.trusted)
+        marks = ",".join("?" * len(trusted))
+        return "(authority = actor" + (f" OR authority IN ({marks}))" if trusted else ")"), trusted
 
 
 @dataclass(slots=True)
 class Status:
     """One employee's standing for one required course."""
 
-    passed_on: str | None = None  # first trusted pass in the cycle (UTC text)
-    unverified_on: str | None = None  # first untrusted pass, when no trusted one exists
+    state: str = NOT_STARTED
+    passed_on: str | None = None  # when the evidence (or a trusted LMS) completed it (UTC)
+    modules_passed: int = 0
+    modules: int = 0
+    claimed: bool = False  # a completion claim exists that was not counted
 
     @property
     def label(self) -> str:
-        return (
-            "passed" if self.passed_on else ("unverified" if self.unverified_on else "not passed")
-        )
+        return self.state
 
 
 @dataclass(slots=True)
@@ -82,6 +131,17 @@ class Question:
 
 
 @dataclass
+class Evidence:
+    """What the answers prove, per learner key (before the roster join)."""
+
+    module_passed: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    started: set[tuple[str, str]] = field(default_factory=set)
+    attempts_below: list[tuple[str, str]] = field(default_factory=list)  # (course id, time)
+    questions: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    late_answers: int = 0
+
+
+@dataclass
 class TrainingReport:
     cycle: str
     start: dt.datetime
@@ -95,7 +155,9 @@ class TrainingReport:
     unverified: list[dict[str, Any]]
     not_on_roster: list[str]
     trusted_authorities: list[str]
+    rules: Rules = field(default_factory=Rules)
     store_counts: dict[str, int] = field(default_factory=dict)
+    evidence: Evidence | None = None
 
     @cached_property
     def compliant(self) -> int:
@@ -105,100 +167,150 @@ class TrainingReport:
     def overdue(self) -> list[Row]:
         return [row for row in self.rows if row.missing]
 
-
-def _trusted_sql(trusted: Iterable[str]) -> tuple[str, list[str]]:
-    trusted = sorted(set(trusted))
-    marks = ",".join("?" * len(trusted))
-    clause = "(authority = actor" + (f" OR authority IN ({marks}))" if trusted else ")")
-    return clause, trusted
+    @cached_property
+    def reasons(self) -> Counter:
+        return Counter(item["reason"] for item in self.unverified)
 
 
-def _passes(
-    conn: sqlite3.Connection, iris: dict[str, str], lo: str, hi: str, trusted: list[str]
-) -> tuple[dict[tuple[str, str, int], str], list[dict[str, Any]]]:
-    """One pass over the covering partial index ``statements_passed``: the first pass time per
-    (learner, course IRI, trusted 0/1), and the details of every untrusted pass."""
-    clause, args = _trusted_sql(trusted)
-    marks = ",".join("?" * len(iris))
-    first: dict[tuple[str, str, int], str] = {}
-    untrusted: list[int] = []
-    for learner, course, ok, timestamp, rowid in conn.execute(
-        f"SELECT learner, course, {clause}, timestamp, rowid FROM statements"
-        f" WHERE {PASSED_WHERE} AND course IN ({marks}) AND timestamp >= ? AND timestamp < ?",
-        [*args, *iris, lo, hi],
+def _voids(conn: sqlite3.Connection, rules: Rules) -> tuple[set[str], list[dict[str, Any]]]:
+    """Ids voided by a void that takes effect, and the voids ignored (as claim rows)."""
+    honoured: set[str] = set()
+    ignored = []
+    for vid, target, author, actor, ts, stored, target_author, learner, course in conn.execute(
+        "SELECT v.id, v.object, v.authority, v.actor, v.timestamp, v.stored, t.authority,"
+        " t.learner, t.course FROM statements AS v JOIN statements AS t ON t.id = v.object"
+        f" WHERE v.verb = '{VOIDED}' AND t.verb != '{VOIDED}'"
     ):
-        if not ok:
-            untrusted.append(rowid)
-        if learner is None:
-            continue
-        key = (learner, course, ok)
-        if key not in first or timestamp < first[key]:
-            first[key] = timestamp
-    details = []
-    for start in range(0, len(untrusted), 500):
-        chunk = untrusted[start : start + 500]
-        details += conn.execute(
-            "SELECT id, learner, course, actor, authority, timestamp FROM statements"
-            f" WHERE rowid IN ({','.join('?' * len(chunk))})",
-            chunk,
-        ).fetchall()
-    unverified = [
-        {
-            "statement_id": sid,
-            "learner": learner,
-            "course": iris[course],
-            "actor": actor,
-            "authority": authority or "",
-            "timestamp": ts,
-        }
-        for sid, learner, course, actor, authority, ts in sorted(
-            details, key=lambda d: (d[5], d[0])
-        )
-    ]
-    return first, unverified
+        if author == target_author or author in rules.void_authorities:
+            honoured.add(target)
+        else:
+            ignored.append({"statement_id": vid, "learner": learner or "", "course": course or "",
+                            "verb": "voided", "object": target, "actor": actor,
+                            "authority": author or "", "timestamp": ts, "stored": stored,
+                            "reason": VOID_IGNORED})
+    return honoured, ignored
 
 
-def _questions(
-    conn: sqlite3.Connection, iris: dict[str, str], lo: str, hi: str, top: int
-) -> dict[str, list[Question]]:
-    """Answers and wrong answers per question, from the covering index ``statements_answered``."""
-    marks = ",".join("?" * len(iris))
-    grouped = conn.execute(
-        f"SELECT course, object, count(*), sum(success = 0), max(rowid) FROM statements"
-        f" WHERE {ANSWERED_WHERE} AND course IN ({marks}) AND timestamp >= ? AND timestamp < ?"
-        f" AND success IS NOT NULL GROUP BY course, object",
-        [*iris, lo, hi],
-    ).fetchall()
-    per_course: dict[str, list[tuple[Question, int]]] = defaultdict(list)
-    for course, obj, answers, misses, rowid in grouped:
-        if misses:
-            per_course[iris[course]].append(
-                (Question(iris[course], obj, obj, answers, misses), rowid)
-            )
-    result: dict[str, list[Question]] = {}
-    for course_id in iris.values():
-        ranked = sorted(
-            per_course.get(course_id, []), key=lambda p: (-p[0].misses, -p[0].miss_rate, p[0].iri)
-        )
-        result[course_id] = [question for question, _ in ranked[:top]]
-        for question, rowid in ranked[:top]:
-            question.label = _question_label(conn, rowid, question.iri)
-    return result
+def _exclude_voided(conn: sqlite3.Connection, voided: set[str]) -> str:
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS voided_ids (id TEXT PRIMARY KEY)")
+    conn.execute("DELETE FROM temp.voided_ids")
+    conn.executemany("INSERT OR IGNORE INTO temp.voided_ids VALUES (?)", ((i,) for i in voided))
+    return " AND id NOT IN (SELECT id FROM temp.voided_ids)" if voided else ""
 
 
-def _question_label(conn: sqlite3.Connection, rowid: int, iri: str) -> str:
-    """The question's name (or description) from the activity definition of one answer."""
-    row = conn.execute(
-        "SELECT coalesce(json_extract(raw, '$.object.definition.name'),"
-        " json_extract(raw, '$.object.definition.description')) FROM statement_json"
-        " WHERE id = (SELECT id FROM statements WHERE rowid = ?)",
-        (rowid,),
-    ).fetchone()
-    if row and row[0]:
-        names = json.loads(row[0])
-        if isinstance(names, dict) and names:
-            return str(names.get("en-US") or names.get("en") or next(iter(names.values())))
-    return iri.rsplit("/", 1)[-1]
+def _key_tables(conn: sqlite3.Connection, courses: list[RequiredCourse], profile: Profile) -> None:
+    """temp.questions (question IRI -> course, module) and temp.keys (every response that is
+    right: each order of the correct ids, true/false by name), so SQL scores the answers."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS questions (object TEXT PRIMARY KEY,"
+                 " course_id TEXT, module TEXT)")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS keys (object TEXT, response TEXT,"
+                 " PRIMARY KEY (object, response))")
+    conn.execute("DELETE FROM temp.questions")
+    conn.execute("DELETE FROM temp.keys")
+    for course in courses:
+        for qid, key in course.keys.items():
+            iri = profile.question(course.id, qid)
+            conn.execute("INSERT INTO temp.questions VALUES (?, ?, ?)", (iri, course.id, key.module))
+            conn.executemany("INSERT OR IGNORE INTO temp.keys VALUES (?, ?)",
+                             ((iri, response) for response in key.responses()))
+
+
+def evidence(conn: sqlite3.Connection, courses: list[RequiredCourse], profile: Profile,
+             rules: Rules, lo: str, hi: str, voided: set[str]) -> Evidence:
+    """The first answer per question and attempt, re-scored against the source keys: one
+    grouped query (SQL joins the keys), streamed once into per-attempt and per-question tallies."""
+    by_id = {c.id: c for c in courses}
+    own, args = rules.own_or_trusted_sql()
+    when = rules.effective_time_sql()
+    marks = ",".join("?" * len(courses))
+    _key_tables(conn, courses, profile)
+    # SQLite takes the bare columns (response...) from the row of the single min(): the
+    # first answer. The cycle filter applies to that first answer, after the grouping.
+    first = (
+        f"SELECT {rules.learner_sql()} AS who, registration AS reg, object, response,"
+        f" min({when}) AS t, lag FROM statements WHERE {ANSWERED_WHERE}"
+        f" AND course IN ({marks}) AND registration IS NOT NULL AND {own}"
+        f"{_exclude_voided(conn, voided)} GROUP BY course, learner, registration, object"
+    )
+    params = [*(profile.course(c.id) for c in courses), *args, lo, hi]
+    found = Evidence()
+    attempts: dict[tuple[str, str, str, str], list[Any]] = {}
+    questions = found.questions
+    for who, reg, obj, course_id, module, right, moment, late in conn.execute(
+        f"SELECT f.who, f.reg, f.object, q.course_id, q.module, k.object IS NOT NULL, f.t,"
+        f" NOT coalesce(f.lag >= 0 AND f.lag <= {rules.max_delivery_days * 86400}, 0)"
+        f" FROM ({first}) AS f JOIN temp.questions AS q ON q.object = f.object"
+        " LEFT JOIN temp.keys AS k ON k.object = f.object AND k.response = f.response"
+        " WHERE f.t >= ? AND f.t < ? AND f.who IS NOT NULL",
+        params,
+    ):
+        tally = questions.get((course_id, obj))
+        if tally is None:
+            tally = questions[(course_id, obj)] = [0, 0]
+        tally[0] += 1
+        tally[1] += not right
+        found.late_answers += late
+        slot = (who, course_id, reg, module)
+        attempt = attempts.get(slot)
+        if attempt is None:
+            attempts[slot] = [right, moment]
+        else:
+            attempt[0] += right
+            if moment > attempt[1]:
+                attempt[1] = moment
+    for (who, course_id, _, module), (right, moment) in attempts.items():
+        course = by_id[course_id]
+        found.started.add((who, course_id))
+        if right >= course.mastery_score * course.questions_of(module) - 1e-9:
+            slot = (who, course_id, module)
+            if slot not in found.module_passed or moment < found.module_passed[slot]:
+                found.module_passed[slot] = moment
+        else:
+            found.attempts_below.append((course_id, moment))
+    return found
+
+
+def _claims(conn: sqlite3.Connection, courses: list[RequiredCourse], profile: Profile,
+            rules: Rules, lo: str, hi: str) -> list[dict[str, Any]]:
+    """Every completion claim (passed, satisfied) counting inside [lo, hi)."""
+    by_iri = {profile.course(c.id): c.id for c in courses}
+    marks = ",".join("?" * len(by_iri))
+    when = rules.effective_time_sql()
+    rows = conn.execute(
+        f"SELECT id, {rules.learner_sql()}, actor, authority, verb, object, course, timestamp,"
+        f" stored, {when} FROM statements WHERE {CLAIMS_WHERE} AND course IN ({marks})"
+        f" AND {when} >= ? AND {when} < ?",
+        [*by_iri, lo, hi],
+    )
+    return [{"statement_id": sid, "learner": who or "", "course": by_iri[course], "verb": verb,
+             "object": obj, "actor": actor, "authority": authority or "", "timestamp": ts,
+             "stored": stored, "counts_at": moment, "late": moment != ts}
+            for sid, who, actor, authority, verb, obj, course, ts, stored, moment in rows]
+
+
+def _employee_finder(roster: list[Employee]):
+    by_id = {employee.employee_id: employee for employee in roster}
+    by_email = {employee.email.lower(): employee for employee in roster}
+
+    def find(learner: str | None) -> Employee | None:
+        if not learner:
+            return None
+        return by_id.get(learner) or by_email.get(learner.lower())
+
+    return find
+
+
+def course_passes(found: Evidence, courses: list[RequiredCourse]) -> dict[tuple[str, str], str]:
+    """(learner key, course id) -> when the evidence completed the course (its last module)."""
+    modules: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    for (who, course_id, module), moment in found.module_passed.items():
+        modules[(who, course_id)][module] = moment
+    needed = {c.id: c.assessed_modules for c in courses}
+    return {
+        slot: max(passed[m] for m in needed[slot[1]])
+        for slot, passed in modules.items()
+        if needed[slot[1]] and all(m in passed for m in needed[slot[1]])
+    }
 
 
 def build_report(
@@ -208,7 +320,8 @@ def build_report(
     profile: Profile,
     cycle: str,
     *,
-    start_month: int = 7,
+    rules: Rules | None = None,
+    start_month: int | None = None,
     trusted: Iterable[str] = (),
     as_of: dt.datetime | None = None,
     until: dt.datetime | None = None,
@@ -216,27 +329,64 @@ def build_report(
 ) -> TrainingReport:
     """Compute the report from the store (no files written here). ``until`` stops the count
     early (the quarterly report's standing at the end of a quarter); ``as_of`` only dates it."""
-    start, end = cycle_bounds(cycle, start_month)
+    rules = rules or Rules(trusted=frozenset(trusted), start_month=start_month or 7)
+    start, end = cycle_bounds(cycle, rules.start_month, rules.time_zone)
     as_of = as_of or dt.datetime.now(dt.UTC)
     lo, hi = utc_text(start), utc_text(min(end, until) if until else end)
-    iris = {profile.course(course.id): course.id for course in courses}
-    trusted = sorted(set(trusted))
-    by_id = {employee.employee_id: employee for employee in roster}
-    by_email = {employee.email.lower(): employee for employee in roster}
+    find = _employee_finder(roster)
+    voided, ignored_voids = _voids(conn, rules)
+    found = evidence(conn, courses, profile, rules, lo, hi, voided)
+    passes = course_passes(found, courses)
+    titles = {c.id: c for c in courses}
 
-    best: dict[tuple[str, str], list[str | None]] = {}
+    completed: dict[tuple[str, str], str] = {}  # (employee id, course id) -> first completion
     not_on_roster: set[str] = set()
-    passes, untrusted = _passes(conn, iris, lo, hi, trusted)
-    for (learner, course_iri, ok), first in passes.items():
-        employee = by_id.get(learner) or by_email.get(learner.lower())
+
+    def complete(who: str, course_id: str, moment: str) -> None:
+        employee = find(who)
         if employee is None:
-            if ok:
-                not_on_roster.add(learner)
-            continue
-        slot = best.setdefault((employee.employee_id, iris[course_iri]), [None, None])
-        index = 0 if ok else 1
-        if slot[index] is None or first < slot[index]:
-            slot[index] = first
+            not_on_roster.add(who)
+            return
+        slot = (employee.employee_id, course_id)
+        if slot not in completed or moment < completed[slot]:
+            completed[slot] = moment
+
+    for (who, course_id), moment in passes.items():
+        complete(who, course_id, moment)
+    claims = _claims(conn, courses, profile, rules, lo, hi)
+    refused: list[dict[str, Any]] = []
+    for claim in claims:
+        trusted_lms = claim["authority"] in rules.trusted
+        course_iri = profile.course(claim["course"])
+        about_course = not claim["object"].startswith(course_iri + "/")
+        if claim["statement_id"] in voided:
+            reason = VOIDED_REASON
+        elif find(claim["learner"]) is None:
+            reason = NOT_ON_ROSTER
+        elif trusted_lms and claim["verb"] == SATISFIED and about_course:
+            complete(claim["learner"], claim["course"], claim["counts_at"])
+            if not claim["late"]:
+                continue
+            reason = f"{LATE} (counted at stored)"
+        elif claim["authority"] != claim["actor"] and not trusted_lms:
+            reason = OTHER_CREDENTIAL
+        else:
+            module = claim["object"].rsplit("/", 1)[-1]
+            backed = ((claim["learner"], claim["course"]) in passes if about_course
+                      else (claim["learner"], claim["course"], module) in found.module_passed)
+            if backed:
+                continue
+            reason = LATE if claim["late"] else NO_EVIDENCE
+        claim["reason"] = reason
+        refused.append(claim)
+    module_counts: Counter = Counter()
+    for (who, course_id, _module) in found.module_passed:
+        employee = find(who)
+        if employee is not None:
+            module_counts[(employee.employee_id, course_id)] += 1
+    started = {(e.employee_id, course_id) for who, course_id in found.started
+               if (e := find(who)) is not None}
+    claimed = {(e.employee_id, c["course"]) for c in refused if (e := find(c["learner"])) is not None}
 
     rows: list[Row] = []
     leas: dict[str, Tally] = {}
@@ -248,8 +398,11 @@ def build_report(
             required = required_by_role[employee.role] = required_of(employee, courses)
         statuses: dict[str, Status] = {}
         for course in required:
-            passed, unverified = best.get((employee.employee_id, course.id), (None, None))
-            statuses[course.id] = Status(passed, None if passed else unverified)
+            slot = (employee.employee_id, course.id)
+            passed = completed.get(slot)
+            state = PASSED if passed else (IN_PROGRESS if slot in started else NOT_STARTED)
+            statuses[course.id] = Status(state, passed, module_counts[slot],
+                                         len(course.assessed_modules), slot in claimed)
             tally = per_course[course.id]
             tally.required += 1
             tally.compliant += passed is not None
@@ -264,6 +417,12 @@ def build_report(
     counts = Counter()
     counts["statements"] = conn.execute("SELECT count(*) FROM statements").fetchone()[0]
     counts["invalid"] = conn.execute("SELECT count(*) FROM invalid_statements").fetchone()[0]
+    counts["answers_counted_at_stored"] = found.late_answers
+    course_ids = {profile.course(c.id): c.id for c in courses}
+    for void in ignored_voids:
+        void["course"] = course_ids.get(void["course"], "")
+    unverified = sorted(refused + [v for v in ignored_voids if v["course"]],
+                        key=lambda d: (d["stored"], d["statement_id"]))
     return TrainingReport(
         cycle=cycle,
         start=start,
@@ -273,9 +432,29 @@ def build_report(
         rows=rows,
         by_lea=sorted(leas.values(), key=lambda t: (t.percent, t.key)),
         by_course=list(per_course.values()),
-        questions=_questions(conn, iris, lo, hi, top_questions),
-        unverified=untrusted,
+        questions=_questions(found, titles, profile, top_questions),
+        unverified=unverified,
         not_on_roster=sorted(not_on_roster),
-        trusted_authorities=trusted,
+        trusted_authorities=sorted(rules.trusted),
+        rules=rules,
         store_counts=dict(counts),
+        evidence=found,
     )
+
+
+def _questions(found: Evidence, courses: dict[str, RequiredCourse], profile: Profile,
+               top: int) -> dict[str, list[Question]]:
+    """First answers and wrong first answers per question, as the evidence re-scored them."""
+    per_course: dict[str, list[Question]] = defaultdict(list)
+    for (course_id, iri), (answers, misses) in found.questions.items():
+        if misses:
+            qid = iri.rsplit("/", 1)[-1]
+            key = courses[course_id].keys.get(qid)
+            per_course[course_id].append(
+                Question(course_id, iri, key.label if key and key.label else qid, answers, misses))
+    return {
+        course_id: sorted(per_course.get(course_id, []),
+                          key=lambda q: (-q.misses, -q.miss_rate, q.iri))[:top]
+        for course_id in courses
+    }
+

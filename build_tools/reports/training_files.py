@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ from build_tools.reports.training import TrainingReport
 LEA_CHART_ROWS = 25
 HTML_UNVERIFIED_ROWS = 200
 PERSON = ["employee_id", "name", "email", "lea_code", "lea_name", "role"]
+UNVERIFIED = ["statement_id", "learner", "course", "verb", "object", "actor", "authority",
+              "timestamp", "stored", "reason"]
 
 
 def _day(text: str | None) -> str:
@@ -35,6 +38,16 @@ def summary(report: TrainingReport) -> dict[str, Any]:
         "not_compliant": total - report.compliant,
         "percent_compliant": round(100.0 * report.compliant / total, 1) if total else 0.0,
         "trusted_authorities": report.trusted_authorities,
+        "rules": {
+            "time_zone": report.rules.time_zone,
+            "max_delivery_days": report.rules.max_delivery_days,
+            "void_authorities": sorted(report.rules.void_authorities),
+        },
+        "statuses": {
+            course.id: dict(Counter(row.courses[course.id].state for row in report.rows
+                                    if course.id in row.courses))
+            for course in report.courses
+        },
         "by_course": [
             {
                 "course": t.key,
@@ -68,7 +81,8 @@ def summary(report: TrainingReport) -> dict[str, Any]:
             ]
             for course, questions in report.questions.items()
         },
-        "unverified_completions": len(report.unverified),
+        "claims_not_counted": len(report.unverified),
+        "claims_not_counted_by_reason": dict(report.reasons),
         "not_on_roster": report.not_on_roster,
         "store": report.store_counts,
     }
@@ -84,7 +98,7 @@ def write_report(report: TrainingReport, out: Path) -> Path:
             writer.writerow(
                 PERSON
                 + ["compliant"]
-                + [f"{c}_{k}" for c in course_ids for k in ("status", "passed_on")]
+                + [f"{c}_{k}" for c in course_ids for k in ("status", "passed_on", "modules_passed")]
             )
             for row in report.rows:
                 e = row.employee
@@ -100,9 +114,10 @@ def write_report(report: TrainingReport, out: Path) -> Path:
                 for course in course_ids:
                     status = row.courses.get(course)
                     cells += (
-                        ["not required", ""]
+                        ["not required", "", ""]
                         if status is None
-                        else [status.label, _day(status.passed_on)]
+                        else [status.label, _day(status.passed_on),
+                              f"{status.modules_passed}/{status.modules}"]
                     )
                 writer.writerow(cells)
         with (tmp / "overdue.csv").open("w", newline="", encoding="utf-8") as handle:
@@ -124,8 +139,7 @@ def write_report(report: TrainingReport, out: Path) -> Path:
                     ]
                 )
         with (tmp / "unverified.csv").open("w", newline="", encoding="utf-8") as handle:
-            fields = ["statement_id", "learner", "course", "actor", "authority", "timestamp"]
-            writer = csv.DictWriter(handle, fieldnames=fields)
+            writer = csv.DictWriter(handle, fieldnames=UNVERIFIED, extrasaction="ignore")
             writer.writeheader()
             writer.writerows(report.unverified)
         data = summary(report)
@@ -164,6 +178,7 @@ def write_report(report: TrainingReport, out: Path) -> Path:
             pct=data["percent_compliant"],
             last_day=last_day,
             as_of=report.as_of.strftime("%Y-%m-%d %H:%M UTC"),
+            statuses=data["statuses"],
             course_chart=course_chart,
             lea_chart=lea_chart,
             lea_chart_note=note,

@@ -21,47 +21,48 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from build_tools.xapi.profile import SATISFIED, VERBS, VOIDED
+
 DEFAULT_STORE = Path(".isdp/store.sqlite")
-SCHEMA_VERSION = 1
-VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+SCHEMA_VERSION = 2
 _COURSE = re.compile(r"^(.+?/courses/[^/?#]+)")
 _CYCLE = re.compile(r"/cycles/(\d{4}-\d{4})$")
 
-PASSED = "http://adlnet.gov/expapi/verbs/passed"
-ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
+PASSED = VERBS["passed"]
+ANSWERED = VERBS["answered"]
+# What a report lists as a completion claim (never counted on its own, see reports/training).
+CLAIM_VERBS = (PASSED, SATISFIED)
 
 # The raw JSON lives in its own table: the statements table stays narrow (a few hundred
-# bytes a row), so scans and lookups touch few pages. The two partial indexes cover the
-# report queries completely (no table lookups); a query uses them when it repeats their
-# WHERE clause literally (see PASSED_WHERE / ANSWERED_WHERE).
-SCHEMA = f"""
+# bytes a row), so scans and lookups touch few pages. The partial indexes cover the report
+# queries completely (no table lookups); a query uses one when it repeats its WHERE clause
+# literally (see ANSWERED_WHERE / CLAIMS_WHERE). ``statements_evidence`` is in the order of the
+# evidence query's GROUP BY, so grouping a million answers needs no sort.
+SCHEMA = """
 CREATE TABLE IF NOT EXISTS statements (
     id TEXT NOT NULL UNIQUE,        -- statement id (UUID): deduplication key
     stored TEXT NOT NULL,           -- when the LRS stored it (UTC, fixed width)
-    timestamp TEXT NOT NULL,        -- when it happened (UTC, fixed width)
+    timestamp TEXT NOT NULL,        -- when it happened, as its author says (UTC, fixed width)
     actor TEXT NOT NULL,            -- agent key, see agent_key()
     learner TEXT,                   -- account name (employee id) or email: the roster join
     verb TEXT NOT NULL,
     object TEXT NOT NULL,           -- activity IRI (or referenced statement id)
-    course TEXT,                    -- course activity IRI (object or context parent)
+    course TEXT,                    -- course activity IRI (object, context parent or grouping)
     cycle TEXT,                     -- training cycle from context grouping, e.g. 2026-2027
     registration TEXT,
     authority TEXT,                 -- agent key of the authority the LRS stamped
     lea TEXT,                       -- LEA code context extension, when sent
     success INTEGER,                -- result.success (1/0/NULL)
     scaled REAL,                    -- result.score.scaled
-    voided INTEGER NOT NULL DEFAULT 0
+    voided INTEGER NOT NULL DEFAULT 0,
+    response TEXT,                  -- result.response (choice ids joined by [,])
+    lag REAL,                       -- stored minus timestamp, in seconds (the time rule)
+    agent_name TEXT                 -- actor.name (an LMS may carry the employee id there)
 );
 CREATE TABLE IF NOT EXISTS statement_json (
     id TEXT NOT NULL UNIQUE,        -- the statement's id
     raw TEXT NOT NULL               -- the statement as the LRS returned it
 );
-CREATE INDEX IF NOT EXISTS statements_verb_time ON statements (verb, timestamp);
-CREATE INDEX IF NOT EXISTS statements_learner ON statements (learner, course);
-CREATE INDEX IF NOT EXISTS statements_passed ON statements (course, timestamp, learner, actor, authority)
-    WHERE verb = '{PASSED}' AND voided = 0 AND object = course;
-CREATE INDEX IF NOT EXISTS statements_answered ON statements (course, object, timestamp, success)
-    WHERE verb = '{ANSWERED}' AND voided = 0;
 CREATE TABLE IF NOT EXISTS invalid_statements (
     id TEXT NOT NULL UNIQUE,        -- statement id, or a hash of the raw text when absent
     stored TEXT,
@@ -78,10 +79,22 @@ CREATE TABLE IF NOT EXISTS sync_state (
     updated TEXT NOT NULL
 );
 """
-# Only a `passed` whose object IS the course counts: module passes name the course as
-# their parent, and one passed module must not pass the whole course.
-PASSED_WHERE = f"verb = '{PASSED}' AND voided = 0 AND object = course"
-ANSWERED_WHERE = f"verb = '{ANSWERED}' AND voided = 0"
+INDEXES = f"""
+CREATE INDEX IF NOT EXISTS statements_verb_time ON statements (verb, timestamp);
+CREATE INDEX IF NOT EXISTS statements_learner ON statements (learner, course);
+DROP INDEX IF EXISTS statements_passed;
+DROP INDEX IF EXISTS statements_claims;
+CREATE INDEX IF NOT EXISTS statements_claim_rows ON statements (course, verb, learner, actor,
+    authority, object, timestamp, stored, lag, agent_name, id)
+    WHERE verb IN ('{PASSED}', '{SATISFIED}');
+DROP INDEX IF EXISTS statements_answered;
+CREATE INDEX IF NOT EXISTS statements_evidence ON statements (course, learner, registration,
+    object, stored, timestamp, lag, authority, actor, response, agent_name)
+    WHERE verb = '{ANSWERED}';
+CREATE INDEX IF NOT EXISTS statements_voids ON statements (object) WHERE verb = '{VOIDED}';
+"""
+ANSWERED_WHERE = f"verb = '{ANSWERED}'"
+CLAIMS_WHERE = f"verb IN ('{PASSED}', '{SATISFIED}')"
 
 
 def connect(path: Path | str = DEFAULT_STORE, *, create: bool = True) -> sqlite3.Connection:
@@ -97,8 +110,25 @@ def connect(path: Path | str = DEFAULT_STORE, *, create: bool = True) -> sqlite3
     if version > SCHEMA_VERSION:
         raise RuntimeError(f"{path} was written by a newer isdp (schema {version})")
     conn.executescript(SCHEMA)
+    if version == 1:
+        _upgrade_from_1(conn)
+    conn.executescript(INDEXES)
     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     return conn
+
+
+def _upgrade_from_1(conn: sqlite3.Connection) -> None:
+    """Schema 1 had no response, lag or agent name: add them, filled from the raw JSON."""
+    conn.execute("BEGIN")
+    for column, kind in (("response", "TEXT"), ("lag", "REAL"), ("agent_name", "TEXT")):
+        conn.execute(f"ALTER TABLE statements ADD COLUMN {column} {kind}")
+    rows = conn.execute("SELECT raw FROM statement_json").fetchall()
+    conn.executemany(
+        "UPDATE statements SET course = ?, response = ?, lag = ?, agent_name = ? WHERE id = ?",
+        ((row[7], row[14], row[15], row[16], row[0])
+         for row in (columns(json.loads(raw)) for (raw,) in rows)),
+    )
+    conn.execute("COMMIT")
 
 
 def utc_text(value: str | dt.datetime | None) -> str | None:
@@ -160,7 +190,9 @@ def _course_of(statement: dict[str, Any]) -> str | None:
     context = statement.get("context") or {}
     activities = context.get("contextActivities") or {}
     candidates = [(statement.get("object") or {}).get("id")]
-    candidates += [a.get("id") for a in activities.get("parent") or [] if isinstance(a, dict)]
+    # A cmi5 player names the course by its own IRI and puts ours in the grouping.
+    for kind in ("parent", "grouping"):
+        candidates += [a.get("id") for a in activities.get(kind) or [] if isinstance(a, dict)]
     for candidate in candidates:
         match = _COURSE.match(candidate or "")
         if match:
@@ -192,9 +224,10 @@ def columns(statement: dict[str, Any]) -> tuple[Any, ...]:
     scaled = (result.get("score") or {}).get("scaled")
     actor = statement.get("actor") or {}
     timestamp = statement.get("timestamp") or statement.get("stored")
+    stored = utc_text(statement.get("stored")) or utc_text(timestamp)
     return (
         statement["id"],
-        utc_text(statement.get("stored")) or utc_text(timestamp),
+        stored,
         utc_text(timestamp),
         agent_key(actor),
         learner_id(actor),
@@ -207,14 +240,23 @@ def columns(statement: dict[str, Any]) -> tuple[Any, ...]:
         _lea_of(statement),
         None if success is None else int(bool(success)),
         scaled,
+        None if result.get("response") is None else str(result["response"]),
+        _lag(stored, utc_text(timestamp)),
+        actor.get("name") if isinstance(actor.get("name"), str) else None,
         json.dumps(statement, separators=(",", ":"), sort_keys=True),
     )
 
 
+def _lag(stored: str | None, timestamp: str | None) -> float | None:
+    if not stored or not timestamp:
+        return None
+    return (_parse_iso(stored) - _parse_iso(timestamp)).total_seconds()
+
+
 INSERT_SQL = (
     "INSERT OR IGNORE INTO statements (id, stored, timestamp, actor, learner, verb, object, course,"
-    " cycle, registration, authority, lea, success, scaled)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " cycle, registration, authority, lea, success, scaled, response, lag, agent_name)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 INSERT_JSON_SQL = "INSERT OR IGNORE INTO statement_json (id, raw) VALUES (?, ?)"
 INVALID_SQL = "INSERT OR IGNORE INTO invalid_statements (id, stored, source, error, raw) VALUES (?, ?, ?, ?, ?)"
@@ -231,11 +273,15 @@ def insert(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> int:
 
 
 def apply_voids(conn: sqlite3.Connection) -> None:
-    """Mark statements voided by a `voided` statement of the store (reports skip them)."""
+    """Mark statements voided by a `voided` statement of the same authority. A void from any
+    other login is not applied here: the report decides it (training.void_authorities) and
+    lists the voids it ignores, so a learner cannot erase a colleague's record."""
     conn.execute(
         "UPDATE statements SET voided = 1 WHERE voided = 0 AND id IN"
-        " (SELECT object FROM statements WHERE verb = ? AND voided = 0)",
-        (VOIDED,),
+        " (SELECT target.id FROM statements AS void JOIN statements AS target"
+        "  ON target.id = void.object"
+        f"  WHERE void.verb = '{VOIDED}' AND target.verb != '{VOIDED}'"
+        "  AND void.authority = target.authority)"
     )
 
 

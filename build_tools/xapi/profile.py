@@ -11,6 +11,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 XAPI_VERSION = "1.0.3"
 ADL = "http://adlnet.gov/expapi/verbs/"
@@ -18,6 +19,12 @@ VERBS = {
     name: f"{ADL}{name}"
     for name in ("initialized", "answered", "completed", "passed", "failed", "terminated", "experienced")
 }
+VOIDED = f"{ADL}voided"
+# cmi5's LMS marks a course (or block) satisfied with ADL's newer verb; CATAPULT names the
+# course by its own player IRI (of this type) and puts ours in contextActivities.grouping.
+SATISFIED = "https://w3id.org/xapi/adl/verbs/satisfied"
+CMI5_COURSE_TYPE = "https://w3id.org/xapi/cmi5/activitytype/course"
+DEFAULT_TIME_ZONE = "America/Chicago"
 CMI5_CATEGORY = "https://w3id.org/xapi/cmi5/context/categories/cmi5"
 # cmi5 (section 9.6): completed, passed and failed also carry the moveOn category, and the
 # context extensions below come from LMS.LaunchData or are required by the spec.
@@ -39,19 +46,30 @@ ACTIVITY_TYPES = {
 }
 
 
-def cycle_of(moment: dt.date | dt.datetime, start_month: int = 7) -> str:
-    """The training cycle (school year) a date falls in, e.g. ``2026-2027``."""
+def cycle_of(moment: dt.date | dt.datetime, start_month: int = 7,
+             time_zone: str = DEFAULT_TIME_ZONE) -> str:
+    """The training cycle (school year) a moment falls in, e.g. ``2026-2027``, in the agency's
+    time zone: 22:30 on 30 June in Mississippi is still the old school year."""
+    if isinstance(moment, dt.datetime):
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+        moment = aware.astimezone(ZoneInfo(time_zone))
     first = moment.year if moment.month >= start_month else moment.year - 1
     return f"{first}-{first + 1}"
 
 
-def cycle_bounds(cycle: str, start_month: int = 7) -> tuple[dt.datetime, dt.datetime]:
-    """UTC start (inclusive) and end (exclusive) of a cycle such as ``2026-2027``."""
+def cycle_bounds(cycle: str, start_month: int = 7,
+                 time_zone: str = DEFAULT_TIME_ZONE) -> tuple[dt.datetime, dt.datetime]:
+    """Start (inclusive) and end (exclusive) of a cycle such as ``2026-2027``, in UTC: local
+    midnight of the first day of ``start_month`` in the agency's time zone."""
     first, second = (int(part) for part in cycle.split("-"))
     if second != first + 1:
         raise ValueError(f"cycle '{cycle}' must be two consecutive years, e.g. 2026-2027")
-    start = dt.datetime(first, start_month, 1, tzinfo=dt.UTC)
-    return start, dt.datetime(second, start_month, 1, tzinfo=dt.UTC)
+    zone = ZoneInfo(time_zone)
+
+    def local_midnight(year: int) -> dt.datetime:
+        return dt.datetime(year, start_month, 1, tzinfo=zone).astimezone(dt.UTC)
+
+    return local_midnight(first), local_midnight(second)
 
 
 @dataclass(frozen=True)
@@ -92,13 +110,17 @@ class Profile:
     def webinar(self, webinar: str) -> str:
         return f"{self.base_iri}/webinars/{webinar}"
 
-    def as_json(self, cycle_start_month: int = 7) -> dict[str, Any]:
-        """What the browser runtime needs to build the same statements (no secrets).
+    def as_json(self, cycle_start_month: int = 7,
+                time_zone: str = DEFAULT_TIME_ZONE) -> dict[str, Any]:
+        """What the browser runtime needs to build the same statements (no secrets, no keys).
 
         tracking.js never hard-codes an IRI: the build writes this into each quiz page.
+        ``timeZone`` (IANA) is the agency's: the runtime groups statements into cycles and
+        shows progress badges with the same bounds as the report.
         """
         return {"base": self.base_iri, "category": self.category, "lea_extension": self.lea_extension,
                 "cycle_type": self.cycle_type, "cycle_start_month": cycle_start_month,
+                "timeZone": time_zone,
                 "verbs": VERBS, "activity_types": ACTIVITY_TYPES, "version": XAPI_VERSION,
                 "interaction_types": INTERACTION_TYPES,
                 "cmi5": {"category": CMI5_CATEGORY, "moveon_category": CMI5_MOVEON_CATEGORY,
@@ -132,17 +154,20 @@ def _true_false(choices: list[dict[str, str]], choice_id: str) -> str | None:
 
 
 def interaction(profile: Profile, *, course: str, question: str, kind: str, prompt: str,
-                choices: list[dict[str, str]], correct_response: list[str]) -> dict[str, Any]:
-    """The question as a cmi.interaction activity (choice or true-false).
+                choices: list[dict[str, str]], correct_response: list[str] | None = None) -> dict[str, Any]:
+    """The question as a cmi.interaction activity (choice or true-false), without its key.
 
-    Responses use the xAPI pattern syntax: choice ids joined by ``[,]``. A true-false question
-    whose choices cannot be read as true/false is described as a choice question instead.
+    No ``correctResponsesPattern``: a statement is readable by its learner, and the report
+    re-scores answers against the key in the course sources (build_tools/courses/keys.py).
+    ``correct_response`` is accepted and ignored, for older callers. Responses use the xAPI
+    pattern syntax: choice ids joined by ``[,]``. A true-false question whose choices cannot
+    be read as true/false is described as a choice question instead.
     """
+    del correct_response
     kind_type = INTERACTION_TYPES[kind]
-    if kind_type == "true-false" and _true_false(choices, correct_response[0] if correct_response else "") is None:
+    if kind_type == "true-false" and any(_true_false(choices, c["id"]) is None for c in choices):
         kind_type = "choice"
-    definition: dict[str, Any] = {"interactionType": kind_type,
-                                  "correctResponsesPattern": [response_pattern(kind_type, choices, correct_response)]}
+    definition: dict[str, Any] = {"interactionType": kind_type}
     if prompt:
         definition["description"] = {"en-US": prompt}
     if kind_type == "choice":

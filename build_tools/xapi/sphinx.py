@@ -37,7 +37,7 @@ def needs_tracking(pagename: str, body: str) -> bool:
 
 def profile_json(app: Sphinx) -> str:
     settings = site_settings(app)
-    data = Profile(settings.base_iri).as_json(settings.training.cycle_start_month)
+    data = Profile(settings.base_iri).as_json(settings.training.cycle_start_month, settings.training.time_zone)
     # Each course's modules: the runtime sends a course-level `passed` once every module of
     # the course is passed in the cycle (what the compliance report counts).
     data["courses"] = course_modules(Path(app.srcdir))

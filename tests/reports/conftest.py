@@ -9,16 +9,20 @@ from typing import Any
 
 import pytest
 
-from build_tools.reports.courses import RequiredCourse
+from build_tools.reports.courses import RequiredCourse, load_required_courses
 from build_tools.store import sqlite as store
 from build_tools.xapi import profile as xp
 
 BASE = "https://www.mdek12.org/isdp/xapi"  # site.yaml's base_iri
 HOME = "https://www.mdek12.org"
 PROFILE = xp.Profile(BASE)
+REPO = Path(__file__).resolve().parents[2]
+# The shipped courses' modules and keys (from the sources), under short titles.
+_SHIPPED = {course.id: course for course in load_required_courses(REPO)}
 COURSES = [
-    RequiredCourse("ferpa", "FERPA", frozenset({"all"})),
-    RequiredCourse("security-awareness", "Security Awareness", frozenset({"all"})),
+    RequiredCourse(cid, title, frozenset({"all"}), _SHIPPED[cid].mastery_score,
+                   _SHIPPED[cid].modules, _SHIPPED[cid].keys)
+    for cid, title in (("ferpa", "FERPA"), ("security-awareness", "Security Awareness"))
 ]
 LMS = {
     "objectType": "Agent",
@@ -70,6 +74,24 @@ def make(
         result=result,
         timestamp=at(when),
     )
+
+
+def evidence(employee_id: str, course: str, when: str, *, right: bool = True,
+             authority: dict[str, Any] | None = None, registration: str | None = None,
+             modules: list[str] | None = None) -> list[dict[str, Any]]:
+    """One attempt per module whose answers are all right (or all wrong), as stored."""
+    info = next(c for c in COURSES if c.id == course)
+    out = []
+    for module in modules or info.modules:
+        reg = registration or str(uuid.uuid4())
+        for qid, key in info.keys.items():
+            if key.module != module:
+                continue
+            statement = make(employee_id, "answered", course, when, question=qid,
+                             success=True, registration=reg)
+            statement["result"]["response"] = "[,]".join(sorted(key.correct)) if right else "x"
+            out.append(as_stored(statement, authority))
+    return out
 
 
 def as_stored(

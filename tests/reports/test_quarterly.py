@@ -20,7 +20,7 @@ from build_tools.reports.quarterly import training_section, write_quarterly
 from build_tools.reports.quarterly_data import load_quarter, quarter_bounds, quarter_label
 
 from ..conftest import REPO
-from .conftest import COURSES, LMS, PROFILE, as_stored, make, put, write_roster
+from .conftest import COURSES, LMS, PROFILE, as_stored, evidence, make, put, write_roster
 
 SHIPPED = REPO / "content" / "data" / "quarterly" / "2026Q4"
 
@@ -33,18 +33,17 @@ def site(tmp_path, conn, monkeypatch):
     monkeypatch.setattr(courses_mod, "load_required_courses", lambda srcdir: COURSES)
     put(
         conn,
-        as_stored(make("E1", "passed", "ferpa", "2026-08-10T10:00:00")),  # Q3: cycle to date only
-        as_stored(
-            make("E1", "passed", "security-awareness", "2026-10-01T00:00:00")
-        ),  # first instant of Q4
-        as_stored(make("E2", "failed", "ferpa", "2026-11-02T10:00:00")),
-        as_stored(make("E2", "passed", "ferpa", "2026-11-02T11:00:00")),
-        as_stored(make("E2", "passed", "ferpa", "2026-11-03T11:00:00")),  # same learner again
+        *evidence("E1", "ferpa", "2026-08-10T10:00:00"),  # Q3: cycle to date only
+        # first instant of Q4 in Mississippi (CDT): 05:00 UTC
+        *evidence("E1", "security-awareness", "2026-10-01T05:00:00"),
+        *evidence("E2", "ferpa", "2026-11-02T10:00:00", right=False, modules=["rights"]),
+        *evidence("E2", "ferpa", "2026-11-02T11:00:00"),
+        *evidence("E2", "ferpa", "2026-11-03T11:00:00"),  # same learner again
         as_stored(
             make("E3", "passed", "ferpa", "2026-11-04T11:00:00"), authority=LMS
-        ),  # unverified
-        as_stored(make("E4", "passed", "ferpa", "2027-01-01T00:00:00")),
-    )  # Q1 2027: not in it
+        ),  # a claim by an untrusted login: not counted
+        *evidence("E4", "ferpa", "2027-01-01T12:00:00"),  # Q1 2027: not in it
+    )
     return src
 
 
@@ -63,7 +62,7 @@ def test_shipped_example_data_is_valid_and_marked():
 
 def test_training_figures_from_the_store(conn, site, tmp_path):
     section = training_section(
-        conn, COURSES, PROFILE, "2026Q4", start_month=7, trusted=[], roster=None
+        conn, COURSES, PROFILE, "2026Q4", roster=None
     )
     figures = {
         c.course.id: (c.passed, c.failed_attempts, c.cycle_to_date, c.unverified)
@@ -78,7 +77,7 @@ def test_training_figures_from_the_store(conn, site, tmp_path):
         )
     )
     section = training_section(
-        conn, COURSES, PROFILE, "2026Q4", start_month=7, trusted=[], roster=roster
+        conn, COURSES, PROFILE, "2026Q4", roster=roster
     )
     assert section.compliance.compliant == 1
 
