@@ -11,7 +11,7 @@ import shutil
 import threading
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -174,7 +174,7 @@ LEARNERS = [
 
 
 def _learner_logins(app_dir: Path, n: int) -> tuple[list[Learner], dict[str, str]]:
-    learners = [replace(lr, employee_id=f"{lr.employee_id}{n:03d}") for lr in LEARNERS]
+    learners = [lr._replace(employee_id=f"{lr.employee_id}{n:03d}") for lr in LEARNERS]
     return learners, provision(learners, app_dir, home_page=HOME)
 
 
