@@ -52,8 +52,10 @@ mastery_score: 0.8
 estimated_minutes: 10
 modules: [{modules}]
 """
-COURSE_INDEX = "---\ndescription: The demo course of the regression fixtures.\n---\n\n# Demo course 2026–27\n\n```{course}\n```\n"
-COURSES_INDEX = "---\ndescription: The courses of the regression fixtures site.\n---\n\n# Training\n\n```{course-list}\n```\n"
+COURSE_INDEX = ("---\ndescription: The demo course of the regression fixtures.\n---\n\n"
+                "# Demo course 2026–27\n\n```{course}\n```\n")
+COURSES_INDEX = ("---\ndescription: The courses of the regression fixtures site.\n---\n\n"
+                 "# Training\n\n```{course-list}\n```\n")
 HOME = """---
 description: Home page of the regression fixtures site, one page per directive snippet.
 ---
