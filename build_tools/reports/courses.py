@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from build_tools.core.roster import Employee
-
-EVERYONE = "all"
+from build_tools.courses.model import ALL as EVERYONE  # "every employee" is defined there, once
 
 
 @dataclass(frozen=True)
