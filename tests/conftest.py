@@ -1,16 +1,22 @@
-"""Shared fixtures: small sites in tmp_path, the shipped site built once, a loopback web
-server, headless Chromium (Debian's, through Playwright) and a real Ralph LRS."""
+"""Shared fixtures: small sites in tmp_path, the shipped site built once per run (shared by
+the xdist workers), a loopback web server, headless Chromium (Debian's, through Playwright)
+and a real Ralph LRS per session that gives each test fresh logins."""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import json
+import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from filelock import FileLock
 
 from build_tools.site.build import BuildResult, build
 
@@ -76,13 +82,32 @@ def build_site(tmp_path: Path):
     return _build
 
 
+def build_once(tmp_path_factory: pytest.TempPathFactory, name: str, make_src: Callable[[Path], Path]) -> Path:
+    """Build a site once per test run, whatever the number of xdist workers: the first worker
+    to ask builds it under a file lock, the others wait and reuse the output (or its failure).
+
+    ``make_src(folder)`` returns the source directory to build; the HTML goes to
+    ``<run temp>/<name>/html``.
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, shared by the workers (as xdist's docs do)
+    folder = root / name
+    outcome = root / f"{name}.json"
+    with FileLock(str(root / f"{name}.lock")):
+        if not outcome.exists():
+            folder.mkdir(exist_ok=True)
+            result = build(make_src(folder), folder / "html", status=None)
+            outcome.write_text(json.dumps({"ok": result.ok, "problems": result.warnings + [result.error or ""]}))
+    built = json.loads(outcome.read_text())
+    assert built["ok"], "\n".join(built["problems"])
+    return folder / "html"
+
+
 @pytest.fixture(scope="session")
 def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's own site, built once per test session; it must build cleanly."""
-    out = tmp_path_factory.mktemp("shipped") / "html"
-    result = build(REPO, out, status=None)
-    assert result.ok, "\n".join(result.warnings + [result.error or ""])
-    return out
+    """The repository's own site, built once per test run; it must build cleanly."""
+    return build_once(tmp_path_factory, "shipped", lambda folder: REPO)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -128,13 +153,72 @@ def page(chromium):
 ADMIN = ("isdp-admin", "admin-password-for-tests")
 
 
-@pytest.fixture
-def local_lrs(tmp_path: Path):
-    """A real Ralph LRS on a free loopback port, with an all-scopes admin login ``ADMIN``."""
-    from build_tools.xapi.lrs.local import Credential, LocalLRS, write_credentials
+class SessionRalph:
+    """One real Ralph for the whole session (per xdist worker); each test takes fresh logins.
 
-    app_dir = tmp_path / "lrs"
-    write_credentials(app_dir, [Credential(ADMIN[0], ADMIN[1], ("all",),
-                                           {"objectType": "Agent", "mbox": "mailto:lrs-admin@example.org"})])
-    with LocalLRS(app_dir) as lrs:
-        yield lrs
+    Ralph reads its auth.json once, at its first request, so logins are written in batches
+    before a start: ``provision(app_dir, n)`` writes the n-th set (as the test will use it) and
+    returns what the test needs. When a batch is used up, the next one is written and Ralph
+    restarts (on a new port) with the statements it already stored.
+    """
+
+    def __init__(self, app_dir: Path, provision: Callable[[Path, int], Any], *,
+                 cors_origins: list[str] | None = None, batch: int = 12):
+        self.app_dir, self.provision, self.batch = app_dir, provision, batch
+        self.cors_origins = cors_origins or []
+        self.server = None
+        self.ready: list[Any] = []
+        self.made = 0
+
+    def take(self) -> tuple[Any, Any]:
+        from build_tools.xapi.lrs.local import LocalLRS
+
+        if not self.ready:
+            self.stop()
+            self.ready = [self.provision(self.app_dir, self.made + i) for i in range(self.batch)]
+            self.made += self.batch
+            self.server = LocalLRS(self.app_dir, cors_origins=self.cors_origins).start()
+        return self.server, self.ready.pop(0)
+
+    def stop(self) -> None:
+        if self.server:
+            self.server.stop()
+
+
+@dataclass
+class LrsLogin:
+    """A running Ralph and a login of this test only: it may write, and read what it wrote."""
+
+    server: Any
+    admin: tuple[str, str]
+    mbox: str  # the login's agent, which Ralph stamps as the authority of what it writes
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+
+def _writer_login(app_dir: Path, n: int) -> tuple[tuple[str, str], str]:
+    from build_tools.xapi.lrs.local import Credential, write_credentials
+
+    login = (f"writer-{n}", f"writer-{n}-password-for-tests")
+    # Not "all": a login without statements/read sees only the statements it wrote, so the
+    # tests sharing this Ralph never see each other's.
+    mbox = f"mailto:writer-{n}@example.org"
+    write_credentials(app_dir, [Credential(*login, ("statements/write", "statements/read/mine"),
+                                           {"objectType": "Agent", "mbox": mbox})])
+    return login, mbox
+
+
+@pytest.fixture(scope="session")
+def session_ralph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SessionRalph]:
+    ralph = SessionRalph(tmp_path_factory.mktemp("ralph"), _writer_login)
+    yield ralph
+    ralph.stop()
+
+
+@pytest.fixture
+def local_lrs(session_ralph: SessionRalph) -> LrsLogin:
+    """A real Ralph LRS on loopback and a fresh login ``local_lrs.admin`` of this test."""
+    server, (admin, mbox) = session_ralph.take()
+    return LrsLogin(server, admin, mbox)

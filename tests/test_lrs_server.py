@@ -23,9 +23,9 @@ def _statement(verb: str = "answered") -> dict:
 
 def test_repeated_writes_work_with_the_append_workaround(local_lrs):
     for _ in range(3):
-        response = httpx.post(local_lrs.url + "statements", json=_statement(), auth=ADMIN, headers=HEADERS)
+        response = httpx.post(local_lrs.url + "statements", json=_statement(), auth=local_lrs.admin, headers=HEADERS)
         assert response.status_code == 200, response.text
-    listed = httpx.get(local_lrs.url + "statements", auth=ADMIN, headers=HEADERS).json()
+    listed = httpx.get(local_lrs.url + "statements", auth=local_lrs.admin, headers=HEADERS).json()
     assert len(listed["statements"]) == 3
 
 
@@ -44,28 +44,28 @@ def test_upstream_fs_backend_still_fails_on_the_second_new_statement(tmp_path, m
 def test_duplicate_id_identical_is_accepted_and_conflicting_is_409(local_lrs):
     statement = _statement()
     url = local_lrs.url + "statements"
-    assert httpx.post(url, json=statement, auth=ADMIN, headers=HEADERS).status_code == 200
-    again = httpx.post(url, json=statement, auth=ADMIN, headers=HEADERS)
+    assert httpx.post(url, json=statement, auth=local_lrs.admin, headers=HEADERS).status_code == 200
+    again = httpx.post(url, json=statement, auth=local_lrs.admin, headers=HEADERS)
     assert again.status_code in (200, 204)
     changed = {**statement, "verb": {"id": "http://adlnet.gov/expapi/verbs/passed"}}
-    assert httpx.post(url, json=changed, auth=ADMIN, headers=HEADERS).status_code == 409
+    assert httpx.post(url, json=changed, auth=local_lrs.admin, headers=HEADERS).status_code == 409
 
 
 def test_a_resend_without_timestamp_conflicts(local_lrs):
     """Ralph stamps a missing timestamp at arrival, so a retry differs: clients set it."""
     statement = {k: v for k, v in _statement().items() if k != "timestamp"}
     url = local_lrs.url + "statements"
-    assert httpx.post(url, json=statement, auth=ADMIN, headers=HEADERS).status_code == 200
-    assert httpx.post(url, json=statement, auth=ADMIN, headers=HEADERS).status_code == 409
+    assert httpx.post(url, json=statement, auth=local_lrs.admin, headers=HEADERS).status_code == 200
+    assert httpx.post(url, json=statement, auth=local_lrs.admin, headers=HEADERS).status_code == 409
 
 
 def test_verb_filter_returns_nothing_on_the_fs_backend(local_lrs):
     """Why reports never rely on server-side verb/activity filtering."""
     url = local_lrs.url + "statements"
-    httpx.post(url, json=_statement("passed"), auth=ADMIN, headers=HEADERS)
+    httpx.post(url, json=_statement("passed"), auth=local_lrs.admin, headers=HEADERS)
     filtered = httpx.get(url, params={"verb": "http://adlnet.gov/expapi/verbs/passed"},
-                         auth=ADMIN, headers=HEADERS).json()
-    unfiltered = httpx.get(url, auth=ADMIN, headers=HEADERS).json()
+                         auth=local_lrs.admin, headers=HEADERS).json()
+    unfiltered = httpx.get(url, auth=local_lrs.admin, headers=HEADERS).json()
     assert len(unfiltered["statements"]) == 1
     assert filtered["statements"] == []
 

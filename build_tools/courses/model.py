@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from build_tools.core import yamlfile
 from build_tools.core.errors import ContentError, ContentErrors
+from build_tools.core.slug import SLUG
 
 COURSES_DIR = "courses"
 COURSE_FILE = "course.yaml"
@@ -24,7 +25,7 @@ ALL = "all"
 Slug = Annotated[
     str,
     Field(
-        pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+        pattern=SLUG,
         description="Lower-case letters, digits and single hyphens.",
     ),
 ]

@@ -8,7 +8,6 @@ first, then ``{choice}`` blocks (``:correct:`` marks the key) and one ``{explana
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,6 +21,7 @@ from myst_parser.parsers.directives import parse_directive_text
 from myst_parser.parsers.mdit import create_md_parser
 
 from build_tools.core.errors import ContentError
+from build_tools.core.slug import SLUG_RE
 from build_tools.site.config import MYST_EXTENSIONS
 
 KINDS = ("single", "multiple", "true-false")
@@ -30,7 +30,7 @@ HINTS = {
     "multiple": "Choose all that apply.",
     "true-false": "True or false?",
 }
-QID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+QID = SLUG_RE
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 

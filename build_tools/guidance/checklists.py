@@ -13,10 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from build_tools.core import yamlfile
 from build_tools.core.errors import ContentError, ContentErrors
+from build_tools.core.slug import SLUG
 from build_tools.policies.registry import REQUIRED_POLICIES
 
 CHECKLIST_DIR = "guidance/checklists"
-ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ID = SLUG
 CSF_CATEGORY = re.compile(r"^(GV|ID|PR|DE|RS|RC)\.[A-Z]{2}$")
 
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationInfo, fiel
 
 from build_tools.core import yamlfile
 from build_tools.core.errors import ContentError, ContentErrors
+from build_tools.core.slug import SLUG
 
 KINDS = {"slides": "Slide deck", "guidance": "Guidance document", "handout": "Handout",
          "transcript": "Transcript", "captions": "Captions"}
@@ -90,7 +91,7 @@ class Download(Strict):
 
 
 class WebinarPart(Strict):
-    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+    id: str = Field(pattern=SLUG,
                     description="Stable id, unique on the site; the xAPI activity is {base_iri}/webinars/{id}.")
     part: int = Field(ge=1, description="Number of the part within its series.")
     date: dt.date | None = Field(None, description="Date presented; left out while not scheduled.")

@@ -20,6 +20,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 
 from build_tools.core import yamlfile
 from build_tools.core.errors import ContentError, ContentErrors
+from build_tools.core.slug import SLUG
 from build_tools.policies import frameworks, parameters, registry
 from build_tools.policies.district import PLACEHOLDERS
 from build_tools.rule import traceability
@@ -68,7 +69,7 @@ class PolicyFrontMatter(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="Equals the file name.")
+    id: str = Field(pattern=SLUG, description="Equals the file name.")
     title: str = Field(description="Exactly the policy's name in the proposed rule.")
     purpose: str = Field(
         min_length=20, max_length=300, description="One sentence: why the policy exists."

@@ -17,8 +17,7 @@ from pathlib import Path
 
 from build_tools.core.roster import Employee
 from build_tools.courses.keys import Key
-
-EVERYONE = "all"
+from build_tools.courses.model import ALL as EVERYONE  # "every employee" is defined there, once
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
+from build_tools.core import tables
 from build_tools.core.errors import ContentError
 from build_tools.reports import quarterly_data
 from build_tools.site.diagnostics import Warn, warn_error
@@ -75,30 +76,9 @@ class QuarterlyDataSchema(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         result: list[nodes.Node] = []
         for filename, model in quarterly_data.FILES.items():
-            table = nodes.table()
-            table += nodes.title(text=filename)
-            group = nodes.tgroup(cols=4)
-            table += group
-            for width in (24, 26, 10, 40):
-                group += nodes.colspec(colwidth=width)
-            head = nodes.thead()
-            group += head
-            body = nodes.tbody()
-            group += body
-            for cells, target in [(("key", "value", "required", "meaning"), head)] + [
-                (row, body) for row in _rows(model)
-            ]:
-                row_node = nodes.row()
-                for index, cell in enumerate(cells):
-                    entry = nodes.entry()
-                    text = (
-                        nodes.literal(text=cell)
-                        if index == 0 and target is body
-                        else nodes.Text(cell)
-                    )
-                    entry += nodes.paragraph("", "", text)
-                    row_node += entry
-                target += row_node
+            rows = [(nodes.literal(text=row[0]), *row[1:]) for row in _rows(model)]
+            table = tables.table(("key", "value", "required", "meaning"), rows,
+                                 widths=(24, 26, 10, 40), title=filename)
             result.append(table)
         return result
 

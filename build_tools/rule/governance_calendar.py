@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from build_tools.core import yamlfile
+from build_tools.core import tables, yamlfile
 from build_tools.core.errors import ContentError, ContentErrors
 from build_tools.site.diagnostics import Warn, warn_error
 
@@ -115,29 +115,12 @@ class GovernanceCalendar(SphinxDirective):
             (calendar.due_text(d, year) + (d,) for d in calendar.deadlines),
             key=lambda item: (item[0] is None, item[0] or dt.date.max),
         )
-        table = nodes.table(classes=["isdp-calendar"])
-        group = nodes.tgroup(cols=4)
-        table += group
-        title = nodes.title(text=f"Data governance calendar for {year}")
-        table.insert(0, title)
-        for width in (30, 25, 25, 20):
-            group += nodes.colspec(colwidth=width)
-        thead = nodes.thead()
-        thead += _row(["Deadline", "Who", "When", "Rule"])
-        group += thead
-        tbody = nodes.tbody()
-        for _date, when, deadline in rows:
-            tbody += _row([deadline.title + (f". {deadline.note}" if deadline.note else ""),
-                           deadline.who, when, deadline.rule])
-        group += tbody
+        table = tables.table(
+            ["Deadline", "Who", "When", "Rule"],
+            [[deadline.title + (f". {deadline.note}" if deadline.note else ""), deadline.who, when, deadline.rule]
+             for _date, when, deadline in rows],
+            widths=(30, 25, 25, 20), title=f"Data governance calendar for {year}", classes=["isdp-calendar"])
         return [table]
-
-
-def _row(texts: list[str]) -> nodes.row:
-    row = nodes.row()
-    for text in texts:
-        row += nodes.entry("", nodes.paragraph(text=text))
-    return row
 
 
 def setup_governance_calendar(app: Sphinx) -> None:

@@ -16,7 +16,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
-from build_tools.core import yamlfile
+from build_tools.core import tables, yamlfile
 from build_tools.core.errors import ContentError, ContentErrors
 from build_tools.site.diagnostics import Warn, warn_error
 
@@ -102,15 +102,7 @@ class TraceabilityTable(SphinxDirective):
             duties, trace, _ = load(srcdir)
         except (ContentError, ContentErrors):
             return []  # reported once, with its line, by the consistency check
-        table = nodes.table(classes=["isdp-traceability"])
-        group = nodes.tgroup(cols=3)
-        table += group
-        for width in (12, 48, 40):
-            group += nodes.colspec(colwidth=width)
-        head = nodes.thead()
-        head += _row([nodes.Text("Duty"), nodes.Text("What it requires"), nodes.Text("Served by")])
-        group += head
-        body = nodes.tbody()
+        rows = []
         for duty in duties:
             service = trace.get(duty.id, Service())
             served = nodes.bullet_list()
@@ -121,18 +113,10 @@ class TraceabilityTable(SphinxDirective):
                 served += nodes.list_item("", nodes.paragraph("", "", ref))
             for feature in service.features:
                 served += nodes.list_item("", nodes.paragraph("", "", nodes.literal(text=feature)))
-            body += _row([nodes.strong(text=duty.source), nodes.Text(duty.summary), served])
-        group += body
+            rows.append([nodes.strong(text=duty.source), duty.summary, served])
+        table = tables.table(["Duty", "What it requires", "Served by"], rows, widths=(12, 48, 40),
+                             classes=["isdp-traceability"])
         return [table]
-
-
-def _row(cells: list[nodes.Node]) -> nodes.row:
-    row = nodes.row()
-    for cell in cells:
-        entry = nodes.entry()
-        entry += cell if isinstance(cell, nodes.Element) and not isinstance(cell, nodes.Inline) else nodes.paragraph("", "", cell)
-        row += entry
-    return row
 
 
 def setup_traceability(app: Sphinx) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import io
 import re
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -78,7 +77,3 @@ def fewer_collections() -> Iterator[None]:
 def _tidy(line: str, srcdir: Path) -> str:
     line = _ANSI.sub("", line)
     return line.replace(f"{srcdir}{'/'}", "").replace(str(srcdir), ".")
-
-
-def default_status() -> io.TextIOBase | None:
-    return sys.stdout  # type: ignore[return-value]

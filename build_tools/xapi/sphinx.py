@@ -17,6 +17,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from build_tools.core import tables
 from build_tools.core.errors import ContentError, ContentErrors
 from build_tools.site.config import site_settings
 from build_tools.xapi.profile import Profile
@@ -85,29 +86,9 @@ def setup(app: Sphinx) -> None:
 
 
 def _table(headers: list[str], rows: list[list[str]], literal: set[int]) -> nodes.table:
-    table = nodes.table(classes=["isdp-xapi-profile"])
-    group = nodes.tgroup(cols=len(headers))
-    table += group
-    for _ in headers:
-        group += nodes.colspec(colwidth=1)
-    head = nodes.thead()
-    group += head
-    head += _row(headers, set())
-    body = nodes.tbody()
-    group += body
-    for row in rows:
-        body += _row(row, literal)
-    return table
-
-
-def _row(cells: list[str], literal: set[int]) -> nodes.row:
-    row = nodes.row()
-    for index, cell in enumerate(cells):
-        entry = nodes.entry()
-        inline = nodes.literal(text=cell) if index in literal else nodes.Text(cell)
-        entry += nodes.paragraph("", "", inline)
-        row += entry
-    return row
+    cells = [[nodes.literal(text=cell) if index in literal else cell for index, cell in enumerate(row)]
+             for row in rows]
+    return tables.table(headers, cells, classes=["isdp-xapi-profile"])
 
 
 class XapiProfileTable(SphinxDirective):

@@ -144,7 +144,7 @@ def test_without_javascript_the_questions_read_as_a_page(chromium, site_server):
 def test_module_page_has_no_axe_violations(page, site_server):
     axe = REPO / "node_modules" / "axe-core" / "axe.min.js"
     if not axe.exists():
-        pytest.skip("axe-core is not installed: run `npm ci`")
+        pytest.fail("axe-core is not installed: run `npm ci` (or .ci/install)")
     page.goto(site_server + MODULE)
     page.evaluate(axe.read_text(encoding="utf-8"))  # not add_script_tag: the page's CSP blocks it
     questions = questions_of(page)

@@ -181,7 +181,7 @@ def test_missing_store_and_bad_cycle(site, tmp_path):
 def test_sync_command_with_env_credentials(local_lrs, tmp_path):
     post(local_lrs, batch("S", 25))
     db = tmp_path / "cli-store.sqlite"
-    env = {"ISDP_LRS_USER": ADMIN[0], "ISDP_LRS_PASSWORD": ADMIN[1]}
+    env = {"ISDP_LRS_USER": local_lrs.admin[0], "ISDP_LRS_PASSWORD": local_lrs.admin[1]}
     runner = CliRunner()
     first = runner.invoke(
         sync_command, ["--lrs-url", local_lrs.url, "--store", str(db), "--page-size", "10"], env=env
@@ -190,7 +190,7 @@ def test_sync_command_with_env_credentials(local_lrs, tmp_path):
     assert "25 new" in first.output and "store holds 25 valid and 0 invalid" in first.output
     again = runner.invoke(sync_command, ["--lrs-url", local_lrs.url, "--store", str(db)], env=env)
     assert "0 new" in again.output
-    assert ADMIN[1].encode() not in Path(db).read_bytes()  # credentials are never stored
+    assert local_lrs.admin[1].encode() not in Path(db).read_bytes()  # credentials are never stored
     wrong = runner.invoke(
         sync_command,
         ["--lrs-url", local_lrs.url, "--store", str(db)],

@@ -12,7 +12,6 @@ from build_tools.store import sync
 from build_tools.xapi.lrs.client import LrsClient, LrsError
 from build_tools.xapi.profile import XAPI_VERSION
 
-from ..conftest import ADMIN
 from .conftest import as_stored, make
 
 
@@ -20,7 +19,7 @@ def post(lrs, statements):
     response = httpx.post(
         lrs.url + "statements",
         json=statements,
-        auth=ADMIN,
+        auth=lrs.admin,
         headers={"X-Experience-API-Version": XAPI_VERSION},
         timeout=30,
     )
@@ -46,7 +45,7 @@ class CrashAfter(httpx.HTTPTransport):
 
 
 def client(lrs, **kwargs):
-    return LrsClient(lrs.url, *ADMIN, **kwargs)
+    return LrsClient(lrs.url, *lrs.admin, **kwargs)
 
 
 def ids(conn):
@@ -72,7 +71,7 @@ def test_sync_follows_more_and_resync_adds_nothing(local_lrs, conn):
         "http://adlnet.gov/expapi/verbs/passed",
         "https://www.mdek12.org/isdp/xapi/courses/ferpa",
         "2026-2027",
-        "mbox:mailto:lrs-admin@example.org",
+        f"mbox:{local_lrs.mbox}",
     )  # Ralph stamps the writer as authority
 
 
@@ -96,7 +95,7 @@ def test_killed_sync_resumes_and_loses_nothing(local_lrs, conn):
     sent = batch("K", 100)
     post(local_lrs, sent)
     with (
-        LrsClient(local_lrs.url, *ADMIN, transport=CrashAfter(2)) as lrs,
+        LrsClient(local_lrs.url, *local_lrs.admin, transport=CrashAfter(2)) as lrs,
         pytest.raises(KeyboardInterrupt),
     ):
         sync.sync(conn, lrs, page_size=30)
@@ -114,7 +113,7 @@ def test_killed_sync_resumes_and_loses_nothing(local_lrs, conn):
 
 def test_wrong_credentials_are_one_clear_error(local_lrs, conn):
     with (
-        LrsClient(local_lrs.url, "isdp-admin", "wrong") as lrs,
+        LrsClient(local_lrs.url, local_lrs.admin[0], "wrong") as lrs,
         pytest.raises(LrsError, match="refused the credentials"),
     ):
         sync.sync(conn, lrs)
@@ -203,7 +202,7 @@ def test_sync_process_killed_mid_way_resumes(local_lrs, tmp_path):
         "--page-size",
         "10",
     ]
-    env = {**os.environ, "ISDP_LRS_USER": ADMIN[0], "ISDP_LRS_PASSWORD": ADMIN[1]}
+    env = {**os.environ, "ISDP_LRS_USER": local_lrs.admin[0], "ISDP_LRS_PASSWORD": local_lrs.admin[1]}
     process = subprocess.Popen(
         command, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
     )

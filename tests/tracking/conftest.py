@@ -1,5 +1,6 @@
 """Fixtures for the tracking tests: the site with a quiz stand-in page, a logging web
-server, and a real Ralph with learner logins (CORS open to that server only)."""
+server, and one real Ralph per session (CORS open to that server only) that gives each test
+two fresh learners: new logins, new actors."""
 
 from __future__ import annotations
 
@@ -16,11 +17,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from build_tools.site.build import build
 from build_tools.xapi.links import Learner, launch_link, learner_actor, provision
 from build_tools.xapi.lrs.local import Credential, LocalLRS, write_credentials
 
-from ..conftest import ADMIN, REPO
+from ..conftest import ADMIN, REPO, SessionRalph, build_once
 
 HOME = "https://www.mdek12.org"
 HEADERS = {"X-Experience-API-Version": "1.0.3"}
@@ -41,19 +41,20 @@ FIXTURE_PATH = "courses/tracking-fixture.md"
 
 @pytest.fixture(scope="session")
 def tracking_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    src = tmp_path_factory.mktemp("tracking-src")
-    # Pages are copied (we add one); everything else is linked, so that traceability's
-    # feature paths (build_tools/..., benchmarks/...) resolve as in the repository.
-    for entry in REPO.iterdir():
-        if entry.name in ("content", "guidance", "courses"):
-            shutil.copytree(entry, src / entry.name)
-        elif not entry.name.startswith((".", "_")) and entry.name != "node_modules":
-            (src / entry.name).symlink_to(entry)
-    (src / FIXTURE_PATH).write_text(FIXTURE_PAGE, encoding="utf-8")
-    out = src.parent / "tracking-html"
-    result = build(src, out, status=None)
-    assert result.ok, "\n".join(result.warnings + [result.error or ""])
-    return out
+    def make_src(folder: Path) -> Path:
+        src = folder / "src"
+        src.mkdir()
+        # Pages are copied (we add one); everything else is linked, so that traceability's
+        # feature paths (build_tools/..., benchmarks/...) resolve as in the repository.
+        for entry in REPO.iterdir():
+            if entry.name in ("content", "guidance", "courses"):
+                shutil.copytree(entry, src / entry.name)
+            elif not entry.name.startswith((".", "_")) and entry.name != "node_modules":
+                (src / entry.name).symlink_to(entry)
+        (src / FIXTURE_PATH).write_text(FIXTURE_PAGE, encoding="utf-8")
+        return src
+
+    return build_once(tmp_path_factory, "tracking", make_src)
 
 
 # A strict policy like the one the site's CSP meta tag sets; pages asked for with
@@ -104,6 +105,15 @@ class Lrs:
     def url(self) -> str:
         return self.server.url
 
+    @property
+    def ada(self) -> str:
+        """The employee id of this test's first learner (LEARNERS[0] under a new id)."""
+        return self.learners[0].employee_id
+
+    @property
+    def ben(self) -> str:
+        return self.learners[1].employee_id
+
     def link(self, web: Web, employee_id: str, page: str = "courses/tracking-fixture.html") -> str:
         learner = next(lr for lr in self.learners if lr.employee_id == employee_id)
         return launch_link(
@@ -116,7 +126,8 @@ class Lrs:
         )
 
     def statements(self, auth: tuple[str, str] | str = ADMIN) -> list[dict]:
-        """Every statement the LRS returns to this login (all pages of the answer)."""
+        """Every statement the LRS returns to this login (all pages of the answer); read as
+        ADMIN, only those by or about this test's learners (other tests share the LRS)."""
         kwargs = (
             {"auth": auth}
             if isinstance(auth, tuple)
@@ -129,7 +140,15 @@ class Lrs:
             found += body["statements"]
             more = body.get("more")
             url = f"http://127.0.0.1:{self.server.port}{more}" if more else None
-        return found
+        if auth != ADMIN:
+            return found
+        ours = {learner.employee_id for learner in self.learners}
+        return [s for s in found
+                if {_account(s.get("actor")), _account(s.get("authority"))} & ours]
+
+
+def _account(agent: dict | None) -> str | None:
+    return ((agent or {}).get("account") or {}).get("name")
 
 
 LEARNERS = [
@@ -154,10 +173,14 @@ LEARNERS = [
 ]
 
 
-@pytest.fixture
-def lrs(tmp_path: Path, web: Web) -> Iterator[Lrs]:
-    """Ralph with an admin and two learners, CORS open to the tracking site's origin."""
-    app_dir = tmp_path / "lrs"
+def _learner_logins(app_dir: Path, n: int) -> tuple[list[Learner], dict[str, str]]:
+    learners = [lr._replace(employee_id=f"{lr.employee_id}{n:03d}") for lr in LEARNERS]
+    return learners, provision(learners, app_dir, home_page=HOME)
+
+
+@pytest.fixture(scope="session")
+def tracking_ralph(tmp_path_factory: pytest.TempPathFactory, web: Web) -> Iterator[SessionRalph]:
+    app_dir = tmp_path_factory.mktemp("tracking-lrs")
     write_credentials(
         app_dir,
         [
@@ -166,10 +189,17 @@ def lrs(tmp_path: Path, web: Web) -> Iterator[Lrs]:
             )
         ],
     )
-    auth = provision(LEARNERS, app_dir, home_page=HOME)
-    server = LocalLRS(app_dir, cors_origins=[web.url])
-    with server:
-        yield Lrs(server, auth, LEARNERS)
+    ralph = SessionRalph(app_dir, _learner_logins, cors_origins=[web.url], batch=6)
+    yield ralph
+    ralph.stop()
+
+
+@pytest.fixture
+def lrs(tracking_ralph: SessionRalph) -> Lrs:
+    """Ralph with an admin and two fresh learners (``lrs.learners``: LEARNERS with new
+    employee ids), CORS open to the tracking site's origin."""
+    server, (learners, auth) = tracking_ralph.take()
+    return Lrs(server, auth, learners)
 
 
 def dispatch(page, name: str, detail: dict) -> None:

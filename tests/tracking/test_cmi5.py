@@ -11,7 +11,7 @@ from build_tools.xapi.profile import CMI5_EXTENSIONS, Profile
 
 from ..conftest import ADMIN
 from .cmi5_harness import Cmi5Harness
-from .conftest import HOME, LEARNERS, attempt_events, dispatch, ralph_valid
+from .conftest import HOME, attempt_events, dispatch, ralph_valid
 
 P = Profile("https://www.mdek12.org/isdp/xapi")
 STATUS = "[data-isdp-tracking-status]"
@@ -24,11 +24,11 @@ def harness(lrs, web):
 
 
 def _launch(harness, lrs, web, **kwargs):
-    actor = learner_actor(LEARNERS[0], HOME)
+    actor = learner_actor(lrs.learners[0], HOME)
     return harness.launch(
         web.url + "/courses/tracking-fixture.html",
         actor=actor,
-        ralph_auth=lrs.auth["100234"],
+        ralph_auth=lrs.auth[lrs.ada],
         activity_id="https://lms.example.org/au/7781",
         publisher_id=P.module("security-awareness", "phishing"),
         course_id=P.course("security-awareness"),

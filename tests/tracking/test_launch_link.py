@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 import httpx
@@ -22,7 +23,7 @@ def _wait_acked(page, timeout=30_000) -> None:
 
 
 def test_a_module_through_a_launch_link_lands_once_and_validates(page, web, lrs):
-    page.goto(lrs.link(web, "100234"))
+    page.goto(lrs.link(web, lrs.ada))
     assert "#" not in page.url, "the fragment (credential) must leave the address bar"
     assert page.evaluate("window.isdpTracking.mode") == "link"
     events = attempt_events(n=3)
@@ -44,9 +45,9 @@ def test_a_module_through_a_launch_link_lands_once_and_validates(page, web, lrs)
         assert statement["context"]["registration"] == attempt
         assert statement["actor"]["account"] == {
             "homePage": "https://www.mdek12.org",
-            "name": "100234",
+            "name": lrs.ada,
         }
-        assert statement["authority"]["account"]["name"] == "100234"
+        assert statement["authority"]["account"]["name"] == lrs.ada
     passed = next(s for s in stored if s["verb"]["id"].endswith("passed"))
     assert passed["result"]["score"]["scaled"] == 1.0 and passed["result"]["success"] is True
     assert passed["context"]["extensions"] == {
@@ -67,18 +68,18 @@ def test_practice_mode_sends_nothing_and_says_so(page, web, lrs):
 
 
 def test_a_learner_cannot_read_another_learners_statements(page, web, lrs):
-    page.goto(lrs.link(web, "100234"))
+    page.goto(lrs.link(web, lrs.ada))
     for name, detail in attempt_events(n=1):
         dispatch(page, name, detail)
     _wait_acked(page)
-    own = lrs.statements(lrs.auth["100234"])
-    other = lrs.statements(lrs.auth["100777"])
+    own = lrs.statements(lrs.auth[lrs.ada])
+    other = lrs.statements(lrs.auth[lrs.ben])
     assert len(own) == 5 and other == []
     # and a learner's credential cannot read everything through a filter either
     response = httpx.get(
         lrs.url + "statements",
-        params={"agent": '{"account":{"homePage":"https://www.mdek12.org","name":"100234"}}'},
-        headers={**HEADERS, "Authorization": lrs.auth["100777"]},
+        params={"agent": json.dumps({"account": {"homePage": "https://www.mdek12.org", "name": lrs.ada}})},
+        headers={**HEADERS, "Authorization": lrs.auth[lrs.ben]},
     )
     assert response.status_code in (200, 403) and (
         response.status_code == 403 or response.json()["statements"] == []
@@ -86,8 +87,8 @@ def test_a_learner_cannot_read_another_learners_statements(page, web, lrs):
 
 
 def test_the_credential_never_reaches_the_web_server(page, web, lrs):
-    link = lrs.link(web, "100234")
-    secret = lrs.auth["100234"].split()[1]
+    link = lrs.link(web, lrs.ada)
+    secret = lrs.auth[lrs.ada].split()[1]
     first = len(web.log)
     page.goto(link)
     page.reload()
@@ -106,7 +107,7 @@ def test_passing_every_module_sends_the_courses_passed_once(page, web, lrs):
 
     course = load_course(REPO / "courses/security-awareness/course.yaml")
     course_iri = Profile("https://www.mdek12.org/isdp/xapi").course(course.id)
-    page.goto(lrs.link(web, "100234"))
+    page.goto(lrs.link(web, lrs.ada))
 
     def course_passes():
         return [s for s in lrs.statements()
@@ -136,7 +137,7 @@ def test_the_runtime_works_under_a_strict_content_security_policy(page, web, lrs
     page.add_init_script("""window.cspViolations = [];
         document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(
             {source: e.sourceFile, blocked: e.blockedURI, directive: e.violatedDirective}));""")
-    response = page.goto(lrs.link(web, "100234", page="courses/tracking-fixture.html?csp=strict"))
+    response = page.goto(lrs.link(web, lrs.ada, page="courses/tracking-fixture.html?csp=strict"))
     assert "script-src 'self'" in response.headers["content-security-policy"]
     for name, detail in attempt_events(n=2):
         dispatch(page, name, detail)
@@ -148,7 +149,7 @@ def test_the_runtime_works_under_a_strict_content_security_policy(page, web, lrs
 
 
 def test_a_damaged_link_says_so_and_records_nothing(page, web, lrs):
-    link = lrs.link(web, "100234").replace("actor=%7B", "actor=%7Bbroken")
+    link = lrs.link(web, lrs.ada).replace("actor=%7B", "actor=%7Bbroken")
     page.goto(link)
     status = page.locator("[data-isdp-tracking-status]").inner_text()
     assert status.startswith("This training link is damaged")

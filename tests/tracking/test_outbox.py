@@ -24,7 +24,7 @@ def _settled(page, timeout=30_000):
 
 def test_an_outage_and_a_reload_lose_nothing_and_duplicate_nothing(page, web, lrs):
     page.add_init_script(FAST_RETRY)
-    page.goto(lrs.link(web, "100234"))
+    page.goto(lrs.link(web, lrs.ada))
     events = attempt_events(n=6)
     for name, detail in events[:3]:  # initialized + 2 answers, acknowledged
         dispatch(page, name, detail)
@@ -63,7 +63,7 @@ def test_a_conflicting_statement_is_dropped_with_a_warning_and_the_rest_lands(pa
     page.add_init_script(FAST_RETRY)
     warnings = []
     page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
-    page.goto(lrs.link(web, "100234"))
+    page.goto(lrs.link(web, lrs.ada))
     lrs.server.stop()
     for name, detail in attempt_events(n=2):
         dispatch(page, name, detail)
@@ -107,7 +107,7 @@ def test_server_errors_and_throttling_are_retried_until_acknowledged(page, web, 
         )
 
     page.route(lrs.url + "**", flaky)
-    page.goto(lrs.link(web, "100234"))
+    page.goto(lrs.link(web, lrs.ada))
     for name, detail in attempt_events(n=1):
         dispatch(page, name, detail)
     _settled(page)

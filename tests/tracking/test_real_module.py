@@ -10,7 +10,7 @@ from build_tools.xapi.profile import Profile
 
 from ..conftest import ADMIN
 from .cmi5_harness import Cmi5Harness
-from .conftest import HOME, LEARNERS, ralph_valid
+from .conftest import HOME, ralph_valid
 
 P = Profile("https://www.mdek12.org/isdp/xapi")
 MODULE = "courses/security-awareness/phishing.html"
@@ -40,7 +40,7 @@ def _recorded(page, text="Recorded"):
 
 
 def test_a_real_module_through_a_launch_link(page, web, lrs):
-    page.goto(lrs.link(web, "100234", page="courses/index.html"))
+    page.goto(lrs.link(web, lrs.ada, page="courses/index.html"))
     page.goto(f"{web.url}/{MODULE}")  # the launch follows the learner to the module
     questions = _questions(page)
     assert len(questions) >= 3
@@ -64,7 +64,7 @@ def test_a_real_module_through_a_launch_link(page, web, lrs):
 
 def test_a_real_module_survives_an_outage_and_a_reload(page, web, lrs):
     page.add_init_script(FAST_RETRY)
-    page.goto(lrs.link(web, "100234", page=MODULE))
+    page.goto(lrs.link(web, lrs.ada, page=MODULE))
     questions = _questions(page)
     _answer(page, *questions[0])
     _recorded(page)
@@ -88,8 +88,8 @@ def test_a_real_module_survives_an_outage_and_a_reload(page, web, lrs):
 def test_a_real_module_under_cmi5(page, web, lrs):
     with Cmi5Harness(lrs.url, ADMIN, web.url) as harness:
         url, session = harness.launch(
-            f"{web.url}/{MODULE}", actor=learner_actor(LEARNERS[0], HOME),
-            ralph_auth=lrs.auth["100234"], activity_id="https://lms.example.org/au/phishing",
+            f"{web.url}/{MODULE}", actor=learner_actor(lrs.learners[0], HOME),
+            ralph_auth=lrs.auth[lrs.ada], activity_id="https://lms.example.org/au/phishing",
             publisher_id=P.module("security-awareness", "phishing"),
             course_id=P.course("security-awareness"))
         page.goto(url)
