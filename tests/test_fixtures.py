@@ -37,7 +37,7 @@ UPDATE = os.environ.get("ISDP_UPDATE_FIXTURES") == "1"
 HOMES = {"quiz": "courses/demo", "policy": "content/policies"}
 # The policy templates use the glossary's terms: the shipped glossary, its links to other
 # pages made plain text (they would need the whole site).
-DOC_LINK = re.compile(r"\{doc\}`([^`<]*?)\s*(?:<[^`>]*>)?`")
+DOC_LINK = re.compile(r"\{(?:doc|ref)\}`([^`<]*?)\s*(?:<[^`>]*>)?`")
 
 
 def _link_text(match: re.Match[str]) -> str:
@@ -89,6 +89,8 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # shipped ones, with the snippets in place of some.
     shutil.copytree(REPO / "templates", src / "templates")
     shutil.copytree(REPO / "content" / "policies", src / "content" / "policies")
+    for page in (src / "content" / "policies").glob("*.md"):  # their links to the rest of the site
+        page.write_text(DOC_LINK.sub(_link_text, page.read_text(encoding="utf-8")), encoding="utf-8")
     glossary = (REPO / "content" / "glossary.md").read_text(encoding="utf-8")
     (src / "content" / "glossary.md").write_text(DOC_LINK.sub(_link_text, glossary), encoding="utf-8")
     duties = (REPO / "content" / "data" / "duties.yaml").read_text(encoding="utf-8")

@@ -176,6 +176,8 @@ def read_lock(path: Path) -> tuple[dict[str, tuple[str, int]], list[ContentError
 def lock_errors(course: Course, questions: list[LocatedQuestion]) -> list[ContentError]:
     """The sources against the committed lock: a changed key, or a question not yet locked."""
     path = lock_path(course)
+    if not path.exists():
+        return []  # a course not locked yet (a new course): `isdp courses lock` starts its lock
     locked, errors = read_lock(path)
     shown = f"{COURSES_DIR}/{course.id}/{LOCK_FILE}"
     for located in questions:

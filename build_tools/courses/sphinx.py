@@ -11,7 +11,6 @@ from sphinx.environment import BuildEnvironment
 from build_tools.core.errors import ContentError
 from build_tools.courses import nodes as qn
 from build_tools.courses.check import duplicate_ids
-from build_tools.courses.keys import course_questions, lock_errors
 from build_tools.courses.directives import (
     CourseList,
     CourseOutline,
@@ -22,6 +21,7 @@ from build_tools.courses.directives import (
     course_of,
     env_questions,
 )
+from build_tools.courses.keys import course_questions, lock_errors
 from build_tools.courses.model import COURSE_FILE, COURSES_DIR, read_courses
 from build_tools.courses.notebook import NotebookParser
 from build_tools.site.config import site_settings

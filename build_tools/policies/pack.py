@@ -78,7 +78,7 @@ def render(
             d.technology_coordinator, "Technology Coordinator"
         ),
         "Security contact": district_file.describe(d.security_contact, "Security Contact"),
-        "MDE Information Security Officer": str(settings.incident.notify_email),
+        "MDE Information Security and Data Privacy Officer": str(settings.incident.notify_email),
     }
     if not draft:
         contacts["Board president"] = signers["board_president"]

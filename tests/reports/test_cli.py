@@ -15,7 +15,7 @@ from build_tools.cli import main
 from build_tools.reports import courses as courses_mod
 from build_tools.store.cli import sync_command
 
-from ..conftest import ADMIN, REPO
+from ..conftest import REPO
 from .conftest import COURSES, LMS, as_stored, evidence, make, put, write_roster
 from .test_sync import batch, post
 

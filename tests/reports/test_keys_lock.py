@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from click.testing import CliRunner
 
@@ -12,15 +10,17 @@ from build_tools.cli import main
 from build_tools.courses.keys import course_keys
 from build_tools.courses.model import load_course
 
-from ..conftest import REPO, page_text
+from ..conftest import REPO
 
 QUESTION = "sa-phishing-01"
 
 
 @pytest.fixture
 def site(make_site):
-    src = make_site({"content/index.md": page_text("Home")})
-    shutil.copytree(REPO / "courses", src / "courses")
+    """A whole site: `isdp check` resolves every reference, and the courses link the site."""
+    src = make_site(copy_content=True)
+    for shared in ("templates", "build_tools", "examples"):  # read only; features the map names
+        (src / shared).symlink_to(REPO / shared)
     return src
 
 

@@ -220,7 +220,7 @@ def quarter_folder(site, quarter: str, audits="[]", incidents="[]", upgrades="[]
 def report(conn, site, tmp_path, quarter: str, today: str, notify_hours: int = 24):
     """The report as the CLI writes it, for a given day: (markdown, html, docx)."""
     data = load_quarter(site / DATA / quarter, dt.date.fromisoformat(today))
-    training = training_section(conn, COURSES, PROFILE, quarter, start_month=7, trusted=[],
+    training = training_section(conn, COURSES, PROFILE, quarter,
                                 roster=None)
     out = tmp_path / f"report-{quarter}-{today}"
     write_quarterly(data, training, "Mississippi Department of Education", out, notify_hours)
