@@ -135,8 +135,11 @@
   }
   function interaction(d) {
     var type = P.interaction_types[d.kind];
-    if (type === "true-false" && trueFalse(d.choices, d.correctResponse[0] || "") === null) { type = "choice"; }
-    var def = { interactionType: type, correctResponsesPattern: [pattern(type, d.choices, d.correctResponse)] };
+    /* No correctResponsesPattern: the learner can read the statement, and the report
+       re-scores the answers against the keys in the course sources. */
+    var unreadable = d.choices.some(function (c) { return trueFalse(d.choices, c.id) === null; });
+    if (type === "true-false" && unreadable) { type = "choice"; }
+    var def = { interactionType: type };
     if (d.prompt) { def.description = { "en-US": d.prompt }; }
     if (type === "choice") {
       def.choices = d.choices.map(function (c) { return { id: c.id, description: { "en-US": c.text || c.id } }; });
