@@ -22,18 +22,23 @@ def courses() -> None:
     """Training courses: list them, lock their answer keys, convert modules."""
 
 
+def _load_or_fail(src: Path) -> list:
+    """The site's courses, or their errors printed and exit 1."""
+    try:
+        return load_courses(src)
+    except ContentError as exc:
+        fail(what="courses", problems=[exc])
+    except ContentErrors as exc:
+        fail(what="courses", problems=exc.errors)
+
+
 @courses.command("lock")
 @SRC_OPTION
 def lock(src: Path) -> None:
     """Add new questions' keys to courses/<id>/keys.lock (a locked key never changes)."""
     from build_tools.courses.keys import LOCK_FILE, write_lock
 
-    try:
-        found = load_courses(src)
-    except ContentError as exc:
-        fail(what="courses", problems=[exc])
-    except ContentErrors as exc:
-        fail(what="courses", problems=exc.errors)
+    found = _load_or_fail(src)
     problems: list[ContentError] = []
     for course in found:
         added, errors = write_lock(course)
@@ -48,12 +53,7 @@ def lock(src: Path) -> None:
 @SRC_OPTION
 def list_courses(src: Path) -> None:
     """Each course with who must take it, and its modules with their question counts."""
-    try:
-        found = load_courses(src)
-    except ContentError as exc:
-        fail(what="courses", problems=[exc])
-    except ContentErrors as exc:
-        fail(what="courses", problems=exc.errors)
+    found = _load_or_fail(src)
     if not found:
         fail(what="courses", problems=[f"{src / 'courses'}: no course found (each course is a folder "
                                        "with a course.yaml)"])
