@@ -159,7 +159,7 @@ def check(src: Path) -> None:
     if errors:
         fail([str(e) for e in errors], what="check failed")
     result = run_build(src, src / "_build" / "check", builder="dummy", status=None)
-    problems = result.warnings + ([result.error] if result.error else [])
+    problems = root_causes_first(result.warnings) + ([result.error] if result.error else [])
     if problems:
         fail(problems, what="check failed")
     click.echo("isdp: all content is valid (the build will pass)")
