@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from build_tools import __version__
-from build_tools.cli_common import SRC_OPTION, fail
+from build_tools.cli_common import SRC_OPTION, fail, verbosity, verbosity_options
 
 
 class _LazyGroup(click.Group):
@@ -48,8 +48,19 @@ class _LazyGroup(click.Group):
             group = _load(self.LAZY[name])
             for extra in self.ATTACHED.get(name, ()):
                 group.add_command(_load(extra))
-            return group  # type: ignore[no-any-return]
-        return super().get_command(ctx, name)
+            return _with_verbosity(group)
+        command = super().get_command(ctx, name)
+        return _with_verbosity(command) if command else None
+
+
+def _with_verbosity(command: click.Command) -> click.Command:
+    """Every command, and every command of a group, takes -q and -v."""
+    if not any(param.name == "quiet" for param in command.params):
+        command.params.extend(verbosity_options())
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _with_verbosity(sub)
+    return command
 
 
 def _load(spec: str) -> Any:
@@ -71,13 +82,13 @@ def main(ctx: click.Context) -> None:
         ctx.exit(0)
 
 
-def _status_stream(quiet: bool):
-    """Sphinx's progress for a terminal, plain text for logs; None when quiet.
+def _status_stream():
+    """Sphinx's progress for a terminal, plain text for logs; None with -q.
 
     Colour only on a terminal and never when NO_COLOR is set (https://no-color.org). Sphinx's
     own "build succeeded, N warnings" line is dropped: with warnings, the build failed.
     """
-    if quiet:
+    if verbosity() < 0:
         return None
     from sphinx.util import console
 
@@ -107,8 +118,7 @@ class _WithoutVerdict:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               default=Path("_build/html"), show_default=True, help="Output directory.")
 @click.option("--fresh", is_flag=True, help="Ignore cached doctrees and read every page again.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and the result.")
-def build(src: Path, out: Path, fresh: bool, quiet: bool) -> None:
+def build(src: Path, out: Path, fresh: bool) -> None:
     """Build the site. Every Sphinx warning is an error; all are listed before the exit."""
     from build_tools.site.build import build as run_build
     from build_tools.site.sphinx import check_settings
@@ -116,7 +126,7 @@ def build(src: Path, out: Path, fresh: bool, quiet: bool) -> None:
     site_errors = check_settings(src.resolve())
     if site_errors:
         fail([str(e) for e in site_errors])
-    result = run_build(src, out, status=_status_stream(quiet), fresh=fresh)
+    result = run_build(src, out, status=_status_stream(), fresh=fresh)
     problems = root_causes_first(result.warnings) + ([result.error] if result.error else [])
     if problems:
         fail(problems, what="build failed")
@@ -158,7 +168,9 @@ def check(src: Path) -> None:
     errors = check_all(src)
     if errors:
         fail([str(e) for e in errors], what="check failed")
-    result = run_build(src, src / "_build" / "check", builder="dummy", status=None)
+    # Sphinx's progress only with -v: a check's answer is its verdict
+    status = _status_stream() if verbosity() > 0 else None
+    result = run_build(src, src / "_build" / "check", builder="dummy", status=status)
     problems = root_causes_first(result.warnings) + ([result.error] if result.error else [])
     if problems:
         fail(problems, what="check failed")

@@ -26,6 +26,42 @@ SRC_OPTION = click.option(
     help="Site source directory (holds conf.py and site.yaml).")
 
 
+def _set_verbosity(ctx: click.Context, param: click.Parameter, value: int | bool) -> None:
+    if value:
+        ctx.find_root().meta[_VERBOSITY] = -1 if param.name == "quiet" else int(value)
+
+
+_VERBOSITY = "isdp.verbosity"
+
+
+def verbosity_options() -> list[click.Option]:
+    """-q and -v, which every command takes (cli.py adds them to each one)."""
+    return [
+        click.Option(["-q", "--quiet"], is_flag=True, expose_value=False, callback=_set_verbosity,
+                     help="Print only problems and the result line (no progress)."),
+        click.Option(["-v", "--verbose"], count=True, expose_value=False, callback=_set_verbosity,
+                     help="Print more detail where the command has any (repeat for more)."),
+    ]
+
+
+def verbosity() -> int:
+    """-1 with -q, 0 by default, the number of -v otherwise."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.find_root().meta.get(_VERBOSITY, 0) if ctx else 0
+
+
+def progress(message: str) -> None:
+    """A progress line on stderr (so stdout stays the result), unless -q."""
+    if verbosity() >= 0:
+        click.echo(message, err=True)
+
+
+def detail(message: str) -> None:
+    """A line only -v asks for."""
+    if verbosity() > 0:
+        click.echo(message, err=True)
+
+
 def fail(problems: Iterable[object], what: str = "error") -> NoReturn:
     """Print each problem (``path:line: message``) and a count to stderr; exit 1, no traceback."""
     lines = [str(problem) for problem in problems]

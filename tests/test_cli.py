@@ -146,3 +146,21 @@ def test_a_module_as_both_md_and_ipynb_is_named_without_sphinx_internals(make_si
     assert result.exit_code == 1
     assert "'rights' exists both as .md and .ipynb" in result.output
     assert "_StrPath" not in result.output + captured.out + captured.err
+
+
+def test_every_command_takes_quiet_and_verbose():
+    ctx = click.Context(main)
+    missing = [f"isdp {path}" for path, command in _commands(main, ctx)
+               if not {"--quiet", "--verbose"} <= {opt for p in command.params for opt in p.opts}]
+    assert not missing, missing
+
+
+def test_quiet_build_prints_only_its_result_and_verbose_check_shows_progress(make_site):
+    src = make_site({"content/index.md": page_text("Home")})
+    quiet = run("build", "--src", str(src), "--out", str(src / "out"), "-q")
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.output.strip().splitlines() == [f"isdp: built {src / 'out'}"]
+    plain = run("check", "--src", str(src))
+    verbose = run("check", "--src", str(src), "-v")
+    assert "reading sources" not in plain.output
+    assert "reading sources" in verbose.output and verbose.exit_code == 0

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from build_tools.cli_common import ends_cleanly
+from build_tools.cli_common import ends_cleanly, verbosity
 from build_tools.store.sqlite import DEFAULT_STORE
 
 STORE_OPTION = click.option(
@@ -105,7 +105,10 @@ def sync_command(
 
 @contextmanager
 def _progress() -> Iterator[Callable[[Any], None]]:
-    """A progress bar on a terminal; one line per page in logs (cron, CI)."""
+    """A progress bar on a terminal; one line per page in logs (cron, CI); nothing with -q."""
+    if verbosity() < 0:
+        yield lambda r: None
+        return
     if not sys.stderr.isatty():
         yield lambda r: click.echo(
             f"sync: page {r.pages}: {r.fetched:,} statements read, "
