@@ -273,29 +273,3 @@ class CourseList(CourseDirective):
             result.append(section)
         result.append(_toctree(self.env.docname, [course.docname for course in courses]))
         return result
-
-
-class CourseSchema(SphinxDirective):
-    """``{course-schema}``: the keys of course.yaml, generated from the model (declared once)."""
-
-    has_content = False
-
-    def run(self) -> list[nodes.Node]:
-        table = nodes.table(classes=["isdp-course-schema"])
-        group = nodes.tgroup(cols=3)
-        table += group
-        for width in (20, 15, 65):
-            group += nodes.colspec(colwidth=width)
-        rows = [("key", "required", "meaning")]
-        for name, field in Course.model_fields.items():
-            rows.append((name, "yes" if field.is_required() else "no", field.description or ""))
-        head, body = nodes.thead(), nodes.tbody()
-        for index, cells in enumerate(rows):
-            row = nodes.row()
-            for position, cell in enumerate(cells):
-                content = nodes.literal(text=cell) if position == 0 and index else nodes.Text(cell)
-                row += nodes.entry("", nodes.paragraph("", "", content))
-            (head if index == 0 else body).append(row)
-        group += head
-        group += body
-        return [table]

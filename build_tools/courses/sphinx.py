@@ -14,7 +14,6 @@ from build_tools.courses.check import duplicate_ids
 from build_tools.courses.directives import (
     CourseList,
     CourseOutline,
-    CourseSchema,
     QuizDirective,
     ScenarioDirective,
     _doc_link,
@@ -22,8 +21,9 @@ from build_tools.courses.directives import (
     env_questions,
 )
 from build_tools.courses.keys import course_questions, lock_errors
-from build_tools.courses.model import COURSE_FILE, COURSES_DIR, read_courses
+from build_tools.courses.model import COURSE_FILE, COURSES_DIR, Course, read_courses
 from build_tools.courses.notebook import NotebookParser
+from build_tools.site import schema_table
 from build_tools.site.config import site_settings
 from build_tools.site.diagnostics import Warn, warn_error
 
@@ -106,7 +106,7 @@ def setup(app: Sphinx) -> None:
     app.add_directive("scenario", ScenarioDirective)
     app.add_directive("course", CourseOutline)
     app.add_directive("course-list", CourseList)
-    app.add_directive("course-schema", CourseSchema)
+    schema_table.register("course", schema_table.Schema(lambda: {None: Course}))
     app.add_source_suffix(".ipynb", "ipynb")
     app.add_source_parser(NotebookParser)
     app.connect("env-purge-doc", _purge)

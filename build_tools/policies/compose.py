@@ -420,14 +420,3 @@ def parameters_table(registry: dict[str, Parameter], templates: list[Template]) 
             f"{param.direction()} | {_cell(param.source)} | {used} |"
         )
     return "\n".join(lines)
-
-
-def schema_table(model: Any) -> str:
-    """The keys of a pydantic model with their descriptions: documentation from the declaration."""
-    lines = ["| Key | Required | Meaning |", "| --- | --- | --- |"]
-    for name, field in model.model_fields.items():
-        lines.append(
-            f"| `{name}` | {'yes' if field.is_required() else 'no'} "
-            f"| {_cell(field.description or '')} |"
-        )
-    return "\n".join(lines)

@@ -21,6 +21,7 @@ from build_tools.core.errors import ContentError, ContentErrors
 from build_tools.policies import compose, district, frameworks, parameters, templates
 from build_tools.policies.district import PLACEHOLDERS
 from build_tools.rule import traceability
+from build_tools.site import schema_table
 from build_tools.site.config import site_settings
 from build_tools.site.diagnostics import Warn, warn, warn_error
 
@@ -206,30 +207,6 @@ class PolicyParameters(_TemplatesMarkdown):
         return compose.parameters_table(registry, found)
 
 
-class PolicySchema(_PolicyDirective):
-    """``{policy-schema} front-matter|district|person``: keys of a declared schema."""
-
-    required_arguments = 1
-    MODELS = {
-        "front-matter": templates.PolicyFrontMatter,
-        "district": district.District,
-        "district-file": district.DistrictFile,
-        "contact": district.Contact,
-    }
-
-    def run(self) -> list[nodes.Node]:
-        model = self.MODELS.get(self.arguments[0])
-        if model is None:
-            warn(
-                Warn.POLICY,
-                f"unknown schema '{self.arguments[0]}' (known: {', '.join(self.MODELS)})",
-                self.get_location(),
-            )
-            return []
-        self.render_markdown(compose.schema_table(model), self.lineno)
-        return []
-
-
 def check(srcdir: Path, docnames: set[str]) -> list[ContentError]:
     """Template errors plus: every template has its page under content/policies/.
 
@@ -288,6 +265,8 @@ def setup(app: Sphinx) -> None:
     app.add_directive("policy-crosswalk", PolicyCrosswalk)
     app.add_directive("policy-coverage", PolicyCoverage)
     app.add_directive("policy-parameters", PolicyParameters)
-    app.add_directive("policy-schema", PolicySchema)
+    for name, model in (("policy-front-matter", templates.PolicyFrontMatter), ("district", district.District),
+                        ("district-file", district.DistrictFile), ("contact", district.Contact)):
+        schema_table.register(name, schema_table.Schema(lambda model=model: {None: model}))
     app.connect("env-check-consistency", _check_build)
     app.add_css_file("isdp-policies.css")

@@ -8,7 +8,7 @@ from sphinx.application import Sphinx
 
 from build_tools.core.errors import ContentError
 from build_tools.core.settings import load_settings
-from build_tools.site import front_matter
+from build_tools.site import front_matter, schema_table
 from build_tools.site.check import errors_of
 from build_tools.site.config import setup_site
 
@@ -16,6 +16,7 @@ from build_tools.site.config import setup_site
 def setup(app: Sphinx) -> None:
     setup_site(app)
     front_matter.setup_front_matter(app)
+    schema_table.setup(app)
 
 
 def check_settings(srcdir: Path) -> list[ContentError]:
