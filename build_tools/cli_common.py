@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
 from typing import Any, NoReturn
+from urllib.parse import urlsplit
 
 import click
 
@@ -24,6 +25,28 @@ SRC_OPTION = click.option(
     "--src", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
     show_default=True, callback=_site_folder,
     help="Site source directory (holds conf.py and site.yaml).")
+
+
+def http_url(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Callback of an option that takes an http(s) URL (or several, when repeatable)."""
+    for text in value if isinstance(value, tuple) else (value,):
+        parts = urlsplit(text or "")
+        if text is not None and (parts.scheme not in ("http", "https") or not parts.netloc):
+            raise click.BadParameter(f"'{text}' is not an http(s) URL, e.g. https://lrs.example.org/xapi/",
+                                     ctx=ctx, param=param)
+    return value
+
+
+def agent_keys(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """Callback of a repeatable option that names LRS logins (mailto:... or account:HOMEPAGE|NAME)."""
+    from build_tools.store.sqlite import parse_agent_key
+
+    for text in value:
+        try:
+            parse_agent_key(text)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+    return value
 
 
 def _set_verbosity(ctx: click.Context, param: click.Parameter, value: int | bool) -> None:

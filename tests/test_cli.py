@@ -164,3 +164,14 @@ def test_quiet_build_prints_only_its_result_and_verbose_check_shows_progress(mak
     verbose = run("check", "--src", str(src), "-v")
     assert "reading sources" not in plain.output
     assert "reading sources" in verbose.output and verbose.exit_code == 0
+
+
+def test_a_bad_option_value_is_refused_by_click_naming_the_option(tmp_path):
+    bad_url = run("lrs", "login", "isdp-reports", "--scope", "statements/read",
+                  "--home-page", "ftp://mdek12.org", "--lrs-dir", str(tmp_path))
+    assert bad_url.exit_code == 2
+    assert "Invalid value for '--home-page'" in bad_url.output and "not an http(s) URL" in bad_url.output
+    bad_agent = run("report", "training", "--roster", str(tmp_path / "r.csv"), "--cycle", "2026-2027",
+                    "--out", str(tmp_path / "out"), "--trusted-authority", "lms-login", "--src", str(REPO))
+    assert bad_agent.exit_code == 2
+    assert "Invalid value for '--trusted-authority'" in bad_agent.output

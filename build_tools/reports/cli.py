@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from build_tools.cli_common import SRC_OPTION, CommandError, ends_cleanly
+from build_tools.cli_common import SRC_OPTION, CommandError, agent_keys, ends_cleanly
 from build_tools.store.cli import STORE_OPTION
 
 
@@ -52,6 +52,7 @@ def _cycle(ctx: click.Context, param: click.Parameter, value: str) -> str:
     "--trusted-authority",
     "trusted",
     multiple=True,
+    callback=agent_keys,
     help="An LMS login whose completions count (mailto:... or account:HOMEPAGE|NAME); "
     "adds to site.yaml training.trusted_authorities. Repeatable.",
 )
@@ -116,6 +117,7 @@ def _quarter(ctx: click.Context, param: click.Parameter, value: str) -> str:
     "--trusted-authority",
     "trusted",
     multiple=True,
+    callback=agent_keys,
     help="An LMS login whose completions count; adds to site.yaml. Repeatable.",
 )
 @ends_cleanly
@@ -170,11 +172,9 @@ def _rules(settings: Any, extra: tuple[str, ...]):
     from build_tools.store.sqlite import parse_agent_key
 
     training = settings.training
-    try:
-        trusted = [parse_agent_key(text) for text in (*training.trusted_authorities, *extra)]
-        voids = [parse_agent_key(text) for text in training.void_authorities]
-    except ValueError as exc:
-        raise CommandError(f"--trusted-authority: {exc}") from None
+    # site.yaml's entries were validated when it was loaded, --trusted-authority's by its callback
+    trusted = [parse_agent_key(text) for text in (*training.trusted_authorities, *extra)]
+    voids = [parse_agent_key(text) for text in training.void_authorities]
     return Rules(
         trusted=frozenset(trusted),
         void_authorities=frozenset(voids),

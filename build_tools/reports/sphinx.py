@@ -13,7 +13,6 @@ from build_tools.reports import quarterly_data
 from build_tools.site import schema_table
 from build_tools.site.diagnostics import Warn, warn_error
 
-
 _DEFAULT_MEANING = {
     "id": "Stable id: capitals, digits and hyphens, e.g. AUD-2026-07.",
     "kind": "What sort of entry it is.",

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import click
 
-from build_tools.cli_common import SRC_OPTION, fail
+from build_tools.cli_common import SRC_OPTION, fail, http_url
 from build_tools.core.errors import ContentError, ContentErrors
 
 DIR_OPTION = click.option(
@@ -28,13 +27,6 @@ DIR_OPTION = click.option(
 
 def _content_errors(exc: ContentError | ContentErrors) -> list[str]:
     return [str(e) for e in exc.errors] if isinstance(exc, ContentErrors) else [str(exc)]
-
-
-def _http_url(value: str, option: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        fail([f"{option}: '{value}' is not an http(s) URL"])
-    return value
 
 
 @click.group()
@@ -53,14 +45,13 @@ def lrs() -> None:
     multiple=True,
     default=("http://127.0.0.1:8000", "http://localhost:8000"),
     show_default=True,
+    callback=http_url,
     help="Origin of the site allowed to send statements (repeat for several).",
 )
 def lrs_serve(lrs_dir: Path, port: int, origins: tuple[str, ...]) -> None:
     """Run Ralph on 127.0.0.1 (fs backend, scopes enforced) until Ctrl+C."""
     from build_tools.xapi.lrs.local import AUTH_FILE, Credential, LocalLRS, write_credentials
 
-    for origin in origins:
-        _http_url(origin, "--cors-origin")
     if not (lrs_dir / AUTH_FILE).exists():
         password = secrets.token_urlsafe(18)
         write_credentials(
@@ -107,7 +98,7 @@ SCOPES = ("statements/write", "statements/read/mine", "statements/read", "state/
 @click.option("--scope", "scopes", multiple=True, required=True, type=click.Choice(SCOPES),
               help="What the login may do (repeat): e.g. all/read for the reports' sync, "
                    "statements/write and state/read for an LMS.")
-@click.option("--home-page", default="https://www.mdek12.org", show_default=True,
+@click.option("--home-page", default="https://www.mdek12.org", show_default=True, callback=http_url,
               help="account.homePage of the login's agent (the authority stamped on what it writes).")
 def lrs_login(lrs_dir: Path, name: str, scopes: tuple[str, ...], home_page: str) -> None:
     """Create the LRS login NAME (such as isdp-reports) and print its password once.
@@ -118,7 +109,6 @@ def lrs_login(lrs_dir: Path, name: str, scopes: tuple[str, ...], home_page: str)
     """
     from build_tools.xapi.lrs.local import AUTH_FILE, Credential, write_credentials
 
-    _http_url(home_page, "--home-page")
     if not name.replace("-", "").replace("_", "").replace(".", "").isalnum():
         raise click.BadParameter("use letters, digits, '-', '_' or '.'", param_hint="NAME")
     password = secrets.token_urlsafe(18)
@@ -145,10 +135,12 @@ def learners() -> None:
     help="Roster CSV: employee_id, name, email, lea_code, lea_name, role.",
 )
 @click.option(
-    "--lrs-url", required=True, help="The LRS's xAPI endpoint as learners' browsers reach it."
+    "--lrs-url", required=True, callback=http_url,
+    help="The LRS's xAPI endpoint as learners' browsers reach it.",
 )
 @click.option(
-    "--base-url", default=None, help="Public address of the site (default: site_url of site.yaml)."
+    "--base-url", default=None, callback=http_url,
+    help="Public address of the site (default: site_url of site.yaml).",
 )
 @click.option(
     "--out",
@@ -160,6 +152,7 @@ def learners() -> None:
 @click.option(
     "--home-page",
     default=None,
+    callback=http_url,
     help="account.homePage of every learner (default: the origin of site_url).",
 )
 @click.option("--rotate", is_flag=True, help="Issue new links to learners who already have one.")
@@ -187,9 +180,8 @@ def learners_links(
         )
     except (ContentError, ContentErrors) as exc:
         fail(_content_errors(exc), what="links not written")
-    endpoint = _http_url(lrs_url, "--lrs-url")
-    endpoint = endpoint if endpoint.endswith("/") else endpoint + "/"
-    site = _http_url(base_url or str(settings.site_url), "--base-url")
+    endpoint = lrs_url if lrs_url.endswith("/") else lrs_url + "/"
+    site = base_url or str(settings.site_url)
     urls = {
         p.employee_id: links.launch_link(
             site, endpoint, links.learner_actor(p, home), auth[p.employee_id], lea=p.lea_code
