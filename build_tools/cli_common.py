@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 import click
 
+from build_tools.core.errors import CommandError, ContentError, ContentErrors
+
 
 def _site_folder(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
     """A site folder holds site.yaml (and conf.py, for builds); say how to point at one."""
@@ -94,23 +96,16 @@ def fail(problems: Iterable[object], what: str = "error") -> NoReturn:
     raise SystemExit(1)
 
 
-class CommandError(Exception):
-    """A one-line problem that is not tied to a file line (e.g. the LRS is unreachable)."""
-
-
 def ends_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn our error types into ``path:line: message`` lines and exit 1 (no traceback)."""
-    from build_tools.core.errors import ContentError, ContentErrors
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from build_tools.xapi.lrs.client import LrsError
-
         try:
             return func(*args, **kwargs)
         except ContentErrors as exc:
             fail(what="nothing was written", problems=[str(error) for error in exc.errors])
-        except (ContentError, LrsError, CommandError) as exc:
+        except (ContentError, CommandError) as exc:
             fail(what="nothing was written", problems=[str(exc)])
 
     return wrapper

@@ -1,4 +1,6 @@
-"""One error type for every bad input: it names the file, the line and the rule broken."""
+"""The errors every command ends with cleanly: a bad input names its file, line and rule
+(ContentError, collected into ContentErrors so authors fix all at once); anything else is one
+line (CommandError, such as an LRS that cannot be read)."""
 
 from __future__ import annotations
 
@@ -26,6 +28,10 @@ def display_path(path: str | Path) -> str:
         return str(Path(path).resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+class CommandError(Exception):
+    """A one-line problem not tied to a line of a file (the LRS is unreachable, no store yet)."""
 
 
 class ContentErrors(Exception):

@@ -12,7 +12,8 @@ from typing import Any
 
 import click
 
-from build_tools.cli_common import SRC_OPTION, CommandError, agent_keys, ends_cleanly
+from build_tools.cli_common import SRC_OPTION, agent_keys, ends_cleanly
+from build_tools.core.errors import CommandError
 from build_tools.store.cli import STORE_OPTION
 
 

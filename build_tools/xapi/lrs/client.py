@@ -14,12 +14,13 @@ from urllib.parse import urljoin
 
 import httpx
 
+from build_tools.core.errors import CommandError
 from build_tools.xapi.profile import XAPI_VERSION
 
 RETRY_STATUS = {429, 500, 502, 503, 504}
 
 
-class LrsError(Exception):
+class LrsError(CommandError):
     """The LRS could not be read; the message says why, in one line, without credentials."""
 
     def __init__(self, message: str, status: int | None = None):
