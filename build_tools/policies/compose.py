@@ -17,7 +17,6 @@ from build_tools.policies.parameters import Parameter
 from build_tools.policies.templates import Template, render
 
 ROLE = re.compile(r"\{(?:term|doc)\}`([^`<]*?)\s*(?:<[^>`]*>)?`")
-RULE_PAGE = "/content/rule-55-1"
 
 
 def mde_context(settings: Any) -> SimpleNamespace:
