@@ -23,6 +23,27 @@ STORE_OPTION = click.option(
 )
 
 
+def open_store(path: Path, *, create: bool = True):
+    """The store at ``path``, or a one-line CommandError (never a traceback) when it is
+    missing, not an SQLite database, or from a newer isdp."""
+    import sqlite3
+
+    from build_tools.cli_common import CommandError
+    from build_tools.store import sqlite as store
+
+    if not create and not path.exists():
+        raise CommandError(f"{path}: no statement store here; run `isdp lrs sync` first")
+    if path.is_dir():
+        raise CommandError(f"{path}: is a folder, not a statement store (an SQLite file)")
+    try:
+        return store.connect(path, create=create)
+    except sqlite3.DatabaseError as exc:
+        raise CommandError(f"{path}: not a statement store ({exc}); give --store the file "
+                           "`isdp lrs sync` writes") from None
+    except RuntimeError as exc:  # written by a newer isdp
+        raise CommandError(str(exc)) from None
+
+
 
 @click.command("sync")
 @click.option(
@@ -80,7 +101,7 @@ def sync_command(
     from build_tools.store.sync import sync
     from build_tools.xapi.lrs.client import LrsClient
 
-    conn = store_mod.connect(store)
+    conn = open_store(store)
     with (
         LrsClient(lrs_url, user, password, timeout=timeout, retries=retries) as client,
         _progress() as progress,

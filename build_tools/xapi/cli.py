@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import click
 
 from build_tools.cli_common import SRC_OPTION, fail
+from build_tools.core.atomic import atomic_file
 from build_tools.core.errors import ContentError, ContentErrors
 
 DIR_OPTION = click.option(
@@ -196,13 +197,13 @@ def learners_links(
         )
         for p in people
     }
-    tmp = links.write_links_csv(out, people, urls)
     try:
-        links.apply(lrs_dir, credentials)
-    except Exception:
-        tmp.unlink(missing_ok=True)
-        raise
-    tmp.replace(out)
+        # links.csv appears only once the logins are saved; a failure leaves neither half
+        with atomic_file(out, private=True, newline="") as handle:
+            links.write_links_csv(handle, people, urls)
+            links.apply(lrs_dir, credentials)
+    except ContentError as exc:
+        fail([str(exc)], what="links not written")
     click.echo(
         f"isdp: wrote {len(people)} personal link(s) to {out} (private: it holds credentials); "
         f"restart the LRS so that it reads the new logins"

@@ -20,6 +20,8 @@ from typing import Any
 
 import bcrypt
 
+from build_tools.core.atomic import atomic_file
+
 AUTH_FILE = "auth.json"
 STATEMENTS_DIR = "statements"
 
@@ -52,9 +54,7 @@ def write_credentials(app_dir: Path, credentials: Iterable[Credential], *, repla
             "agent": cred.agent,
         })
     # Ralph's ServerUsersCredentials schema (importing it would start Ralph's backends).
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(users, indent=2))
-    tmp.replace(path)
+    _write_users(path, users)
 
 
 def remove_users(app_dir: Path, usernames: Iterable[str]) -> None:
@@ -64,9 +64,13 @@ def remove_users(app_dir: Path, usernames: Iterable[str]) -> None:
         return
     gone = set(usernames)
     users = [user for user in json.loads(path.read_text() or "[]") if user["username"] not in gone]
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(users, indent=2))
-    tmp.replace(path)
+    _write_users(path, users)
+
+
+def _write_users(path: Path, users: list[dict[str, Any]]) -> None:
+    """auth.json whole or not at all, readable by its owner only (it holds password hashes)."""
+    with atomic_file(path, private=True) as handle:
+        handle.write(json.dumps(users, indent=2))
 
 
 def server_env(app_dir: Path, cors_origins: Iterable[str] = ()) -> dict[str, str]:
