@@ -7,6 +7,7 @@ and exit 1, and no output is left half-written.
 from __future__ import annotations
 
 import secrets
+import signal
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -88,13 +89,21 @@ def lrs_serve(lrs_dir: Path, port: int, origins: tuple[str, ...]) -> None:
     except RuntimeError as exc:
         fail([f"isdp: {exc}"], what="LRS failed")
     click.echo(f"isdp: LRS on {server.url} for {', '.join(origins)} (Ctrl+C to stop)")
+    # A plain `kill`, a closed terminal (SIGHUP) or Ctrl+C must stop Ralph too: otherwise it
+    # keeps serving, with the old logins, after isdp has gone.
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop_on_signal)
     try:
         assert server.process is not None
         server.process.wait()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         server.stop()
+
+
+def _stop_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 # Ralph's scopes (ralph.api.auth.user.Scope); read from Ralph only when the LRS extra is installed.
