@@ -178,7 +178,8 @@ def _since(watermark: str | None, window: dt.timedelta) -> str | None:
     if watermark is None:
         return None
     moment = dt.datetime.strptime(watermark, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
-    return (moment - window).isoformat()
+    # "Z", not "+00:00": a "+" in a query string reads as a space to many servers
+    return (moment - window).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def sync(
