@@ -131,25 +131,31 @@ def sync_cost(db: Path, late_days: int = 30) -> dict:
 
 
 def build_store(db: Path, statements: int, days: int = 365) -> None:
-    """N statements spread over a year, the latest stored now, as one LRS would hold them."""
+    """N statements spread over a year, the latest stored now, as one LRS would hold them:
+    one statement made by the profile code, copied with a new id, learner and times."""
     from build_tools.xapi import profile as xp
 
     profile = xp.Profile("https://www.mdek12.org/isdp/xapi")
-    now = dt.datetime.now(dt.UTC)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    statement = xp.statement(
+        profile, actor=xp.account_actor("https://www.mdek12.org", "E0"), verb="answered",
+        obj=xp.activity(profile.question("ferpa", "q1"), "question", "q1"), course="ferpa",
+        cycle="2026-2027", registration=str(uuid.uuid4()), lea="2500",
+        result={"success": True, "response": "a"}, timestamp=now)
+    statement.update(stored=now.isoformat(), version="1.0.3", authority=statement["actor"])
+    template = store.columns(statement)
+    raw, stamp = template[-1], now.isoformat()
     conn = store.connect(db)
     conn.execute("BEGIN")
     rows = []
     for n in range(statements):
-        when = now - dt.timedelta(seconds=(statements - n) * days * 86400 / statements)
-        statement = xp.statement(
-            profile, actor=xp.account_actor("https://www.mdek12.org", f"E{n % 70000}"),
-            verb="answered",
-            obj=xp.activity(profile.question("ferpa", f"q{n % 12}"), "question", f"q{n % 12}"),
-            course="ferpa", cycle="2026-2027", registration=str(uuid.UUID(int=n)), lea="2500",
-            result={"success": True, "response": "a"}, timestamp=when)
-        statement.update(stored=when.isoformat(), version="1.0.3", authority=statement["actor"])
-        rows.append(store.columns(statement))
-        if len(rows) == 10_000:
+        when = now - dt.timedelta(seconds=(statements - n) * days * 86400 // statements)
+        sid, text = str(uuid.UUID(int=n + 1)), when.isoformat()
+        fixed = store.utc_text(when)
+        rows.append((sid, fixed, fixed, template[3].replace("|E0", f"|E{n % 70000}"),
+                     f"E{n % 70000}", *template[5:-1],
+                     raw.replace(statement["id"], sid).replace(stamp, text)))
+        if len(rows) == 20_000:
             store.insert(conn, rows)
             rows = []
     store.insert(conn, rows)
@@ -160,8 +166,7 @@ def build_store(db: Path, statements: int, days: int = 365) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", type=Path, help="an existing store (benchmarks/report.py's)")
-    # building costs about 1 ms a statement: pass report.py's million-statement store instead
-    parser.add_argument("--statements", type=int, default=100_000)
+    parser.add_argument("--statements", type=int, default=1_000_000)
     args = parser.parse_args()
     if args.store:
         sync_cost(args.store)
