@@ -187,8 +187,9 @@ def check(src: Path) -> None:
 def serve(src: Path, port: int, host: str, with_lrs: bool) -> None:
     """Live preview for editors: rebuilds on save and reloads the browser."""
     demo = _start_demo_lrs(src, host, port) if with_lrs else None
-    if demo:  # a plain `kill` must also stop Ralph (the finally below), not orphan it
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if demo:  # a plain `kill` or a closed terminal must also stop Ralph (the finally below)
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, lambda *_: sys.exit(0))
     from build_tools.site.preview import serve as run_preview
 
     click.echo(f"isdp: preview on http://{host}:{port}/ (Ctrl+C to stop)")

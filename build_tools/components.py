@@ -47,7 +47,25 @@ def check_all(srcdir: Path) -> list[ContentError]:
 
     srcdir = Path(srcdir).resolve()
     docnames = find_docnames(srcdir)
-    errors: list[ContentError] = []
+    # A page that is binary or not UTF-8 would stop every component that reads it: alone.
+    errors = [error for name in sorted(docnames) if (error := _unreadable(srcdir, name))]
+    if errors:
+        return errors
     for package in COMPONENTS:
         errors.extend(_sphinx_module(package).check(srcdir, docnames))
     return errors
+
+
+def _unreadable(srcdir: Path, docname: str) -> ContentError | None:
+    from build_tools.core import yamlfile
+    from build_tools.core.errors import ContentError
+    from build_tools.site.check import SOURCE_SUFFIXES
+
+    for suffix in SOURCE_SUFFIXES:
+        path = srcdir / f"{docname}{suffix}"
+        if path.is_file():
+            try:
+                yamlfile.read_text(path)
+            except ContentError as exc:
+                return exc
+    return None

@@ -128,6 +128,19 @@ class Incident(Strict):
     notify_email: EmailStr = Field(description="Where an LEA sends its written notice.")
 
 
+class InlineScript(Strict):
+    hash: str = Field(pattern=r"^sha256-[A-Za-z0-9+/]{43}=$",
+                      description="The script's CSP hash (sha256-...=), as the build error gives it.")
+    reason: str = Field(min_length=10, description="Why this script must be inline, and who reviewed it.")
+
+
+class Csp(Strict):
+    inline_scripts: list[InlineScript] = Field(
+        default_factory=list,
+        description="Inline <script> blocks a page's content may run: any other fails the build, "
+        "so a script pasted into Markdown never runs on the published site.")
+
+
 class SiteSettings(Strict):
     agency: Agency
     site_url: HttpUrl = Field(description="Public address of the built site.")
@@ -135,6 +148,7 @@ class SiteSettings(Strict):
     xapi: Xapi
     training: Training = Training()
     incident: Incident
+    csp: Csp = Csp()
 
     @property
     def base_iri(self) -> str:

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from build_tools.core.atomic import atomic_file
 from build_tools.core.errors import ContentError
 from build_tools.courses.model import COURSES_DIR, Course
 from build_tools.courses.questions import Question
@@ -212,8 +211,6 @@ def write_lock(course: Course) -> tuple[int, list[ContentError]]:
             hashes[located.question.id] = key_hash(located.question)
             added += 1
     body = LOCK_HEADER + "".join(f"{qid} sha256:{value}\n" for qid, value in sorted(hashes.items()))
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".lock.tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+    with atomic_file(path) as stream:
         stream.write(body)
-    os.replace(temporary, path)
     return added, []

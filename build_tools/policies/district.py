@@ -111,7 +111,8 @@ class Adoption(BaseModel):
 class District(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=3, description="The district's legal name.")
+    # the longest MDE district name has 60 characters; Word's title property holds 255
+    name: str = Field(min_length=3, max_length=120, description="The district's legal name.")
     code: str = Field(pattern=r"^\d{4}$", description="The MDE four-digit district number.")
     superintendent: Person = Field(description="name, email (title, phone optional).")
     technology_coordinator: Person = Field(description="name, email (title, phone optional).")

@@ -244,8 +244,9 @@ def write_parts(
 ) -> None:
     """Several documents in one file, each starting on a new page with its own header."""
     doc = Document()
-    doc.core_properties.title = title
-    doc.core_properties.author = author
+    # Word's document properties hold at most 255 characters (python-docx raises beyond)
+    doc.core_properties.title = _property(title)
+    doc.core_properties.author = _property(author)
     doc.styles["Normal"].font.size = Pt(11)
     doc.styles["Header"].font.size = doc.styles["Footer"].font.size = Pt(9)
     for index, part in enumerate(parts):
@@ -322,3 +323,7 @@ def _add_markdown(doc: DocumentType, markdown: str, width: int) -> None:
         elif token.type == "table_close" and table_rows is not None:
             _add_table(doc, table_rows, style("Table Grid"), width)
             table_rows = None
+
+
+def _property(text: str, limit: int = 255) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

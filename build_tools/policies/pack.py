@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from build_tools.core.atomic import atomic_dir, check_target
 from build_tools.core.errors import ContentError
 from build_tools.core.settings import load_settings
 from build_tools.policies import compose, docx_writer, html_writer, parameters, templates
@@ -38,16 +37,6 @@ def parse_formats(text: str) -> list[str]:
     return list(dict.fromkeys(formats))
 
 
-def _check_target(out: Path) -> None:
-    """Replace a previous pack, or fill an empty/new folder; never delete anything else."""
-    if out.exists() and (
-        not out.is_dir() or (any(out.iterdir()) and not (out / MANIFEST).exists())
-    ):
-        raise ContentError(
-            out, None, "exists and is not a policy pack made by isdp; choose a new or empty folder"
-        )
-
-
 PACKET = "board-packet"
 PACKET_FORMATS = ("html", "docx")
 
@@ -66,7 +55,7 @@ def render(
     duties = {d.id: d.source for d in traceability.load(srcdir)[0]}
     settings = load_settings(srcdir)
     data, values = district_file.load(district_path, registry, today)
-    _check_target(out)
+    check_target(out, also_mine=(MANIFEST,))  # before any work: refuse someone's folder
     d = data.district
     names = district_file.context(d, values)
     signers = district_file.signers(d)
@@ -99,9 +88,7 @@ def render(
             found, registry, names, values, contacts, link, codes=codes, signers=signers
         )
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with atomic_dir(out, also_mine=(MANIFEST,)) as work:
         for fmt in formats:
             folder = work / fmt
             folder.mkdir()
@@ -145,10 +132,6 @@ def render(
             },
         }
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        _swap(work, out)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
     return manifest
 
 
@@ -196,13 +179,3 @@ class Page:
                 watermark=self.watermark,
             )
 
-
-def _swap(work: Path, out: Path) -> None:
-    """Put the finished pack at ``out``; an old pack there is removed only afterwards."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{work.name}")
-        out.rename(old)
-    work.rename(out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

@@ -13,16 +13,13 @@ from typing import Any
 import click
 
 from build_tools.cli_common import SRC_OPTION, agent_keys, ends_cleanly
+from build_tools.core.atomic import check_target
 from build_tools.core.errors import CommandError
-from build_tools.store.cli import STORE_OPTION
+from build_tools.store.cli import STORE_OPTION, open_store
 
 
 def _open_store(path: Path):
-    from build_tools.store import sqlite as store
-
-    if not path.exists():
-        raise CommandError(f"{path}: no statement store here; run `isdp lrs sync` first")
-    return store.connect(path, create=False)
+    return open_store(path, create=False)
 
 
 @click.group("report")
@@ -72,6 +69,7 @@ def training(
     from build_tools.reports.training_files import write_report
     from build_tools.xapi.profile import Profile
 
+    check_target(out)  # refuse someone's folder before any work (the write checks again)
     settings = load_settings(src)
     employees = load_roster(roster)
     courses = load_required_courses(src)
@@ -142,6 +140,7 @@ def quarterly(
     from build_tools.reports.quarterly_data import DATA_DIR, load_quarter
     from build_tools.xapi.profile import Profile
 
+    check_target(out)  # refuse someone's folder before any work (the write checks again)
     settings = load_settings(src)
     quarter_data = load_quarter((data or src / DATA_DIR) / quarter)
     employees = load_roster(roster) if roster else None

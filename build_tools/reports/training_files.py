@@ -1,15 +1,15 @@
 """The files of the training report: compliance.csv, overdue.csv, unverified.csv,
-summary.json and index.html, written together into place (see output.atomic_dir)."""
+summary.json and index.html, written together into place (core/atomic.py); cells that a spreadsheet would run are neutralised (core/spreadsheet.py)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from build_tools.core import spreadsheet
 from build_tools.core.atomic import atomic_dir
 from build_tools.reports.charts import Bar, bar_chart
 from build_tools.reports.render import render
@@ -94,7 +94,7 @@ def write_report(report: TrainingReport, out: Path) -> Path:
     last_day = (report.end - dt.timedelta(days=1)).date().isoformat()
     with atomic_dir(out) as tmp:
         with (tmp / "compliance.csv").open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
+            writer = spreadsheet.writer(handle)
             writer.writerow(
                 PERSON
                 + ["compliant"]
@@ -121,7 +121,7 @@ def write_report(report: TrainingReport, out: Path) -> Path:
                     )
                 writer.writerow(cells)
         with (tmp / "overdue.csv").open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
+            writer = spreadsheet.writer(handle)
             writer.writerow(PERSON + ["missing_courses", "cycle", "due_by"])
             for row in report.overdue:
                 e = row.employee
@@ -139,7 +139,7 @@ def write_report(report: TrainingReport, out: Path) -> Path:
                     ]
                 )
         with (tmp / "unverified.csv").open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=UNVERIFIED, extrasaction="ignore")
+            writer = spreadsheet.DictWriter(handle, fieldnames=UNVERIFIED, extrasaction="ignore")
             writer.writeheader()
             writer.writerows(report.unverified)
         data = summary(report)

@@ -14,6 +14,9 @@ from sphinx.application import Sphinx
 from sphinx.errors import SphinxError
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
+from build_tools.core.atomic import atomic_dir
+from build_tools.core.errors import ContentError
+
 DEFAULT_OUT = Path("_build/html")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -37,25 +40,40 @@ def doctree_dir(outdir: Path) -> Path:
 def build(srcdir: Path, outdir: Path = DEFAULT_OUT, *, builder: str = "html",
           status: io.TextIOBase | None = None, parallel: int = 1,
           fresh: bool = False) -> BuildResult:
+    """Build aside (a copy of the previous output) and swap it into ``outdir`` only when the
+    build passed: a failed build leaves the last good site as it was (core/atomic.py)."""
     srcdir, outdir = Path(srcdir).resolve(), Path(outdir).resolve()
     doctrees = doctree_dir(outdir)
     warnings = io.StringIO()
     result = BuildResult(outdir)
     try:
-        with patch_docutils(srcdir), docutils_namespace(), fewer_collections():
-            app = Sphinx(srcdir, srcdir, outdir, doctrees, builder, status=status,
-                         warning=warnings, freshenv=fresh, parallel=parallel, keep_going=True)
-            app.build()
-    except SphinxError as exc:
-        result.error = f"{exc.category}: {exc}"
-    except Exception as exc:  # an extension bug must still end in one line, not a traceback
-        result.error = f"{type(exc).__name__}: {exc}"
-    result.warnings = [_tidy(line, srcdir) for line in warnings.getvalue().splitlines() if line.strip()]
-    if not result.ok:
+        # .buildinfo: Sphinx's own mark, so a site built before the marker is still replaced
+        with atomic_dir(outdir, also_mine=(".buildinfo",), seed=True) as work:
+            try:
+                with patch_docutils(srcdir), docutils_namespace(), fewer_collections():
+                    app = Sphinx(srcdir, srcdir, work, doctrees, builder, status=status,
+                                 warning=warnings, freshenv=fresh, parallel=parallel,
+                                 keep_going=True)
+                    app.build()
+            except SphinxError as exc:
+                result.error = f"{exc.category}: {exc}"
+            except Exception as exc:  # an extension bug must still end in one line, not a traceback
+                result.error = f"{type(exc).__name__}: {exc}"
+            result.warnings = [_tidy(line, srcdir, work, outdir)
+                               for line in warnings.getvalue().splitlines() if line.strip()]
+            if not result.ok:
+                raise _Failed
+    except _Failed:
         # Sphinx caches a document that warned as if it were fine; forget the cache so the
         # next build reads every page again and reports the same warnings.
         (doctrees / "environment.pickle").unlink(missing_ok=True)
+    except ContentError as exc:  # --out names a folder isdp did not write: nothing built
+        result.error = str(exc)
     return result
+
+
+class _Failed(Exception):
+    """The build warned or failed: the new output is thrown away, the old one kept."""
 
 
 @contextmanager
@@ -74,6 +92,6 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*saved)
 
 
-def _tidy(line: str, srcdir: Path) -> str:
-    line = _ANSI.sub("", line)
+def _tidy(line: str, srcdir: Path, work: Path, outdir: Path) -> str:
+    line = _ANSI.sub("", line).replace(str(work), str(outdir))
     return line.replace(f"{srcdir}{'/'}", "").replace(str(srcdir), ".")

@@ -55,7 +55,12 @@ def check_text(text: str, path: Path | str) -> list[ContentError]:
 def check_pages(srcdir: Path, pages: list[Path]) -> list[ContentError]:
     errors: list[ContentError] = []
     for page in pages:
-        errors.extend(check_text(page.read_text(encoding="utf-8"), page))
+        try:
+            text = yamlfile.read_text(page)
+        except ContentError as exc:  # binary or not UTF-8: the one error of that page
+            errors.append(exc)
+            continue
+        errors.extend(check_text(text, page))
     return errors
 
 
@@ -67,4 +72,5 @@ def _check_on_read(app: Sphinx, docname: str, source: list[str]) -> None:
 
 
 def setup_front_matter(app: Sphinx) -> None:
+    yamlfile.route_myst()  # MyST reads front matter and directive options with our checks too
     app.connect("source-read", _check_on_read)

@@ -23,6 +23,27 @@ STORE_OPTION = click.option(
 )
 
 
+def open_store(path: Path, *, create: bool = True):
+    """The store at ``path``, or a one-line CommandError (never a traceback) when it is
+    missing, not an SQLite database, or from a newer isdp."""
+    import sqlite3
+
+    from build_tools.core.errors import CommandError
+    from build_tools.store import sqlite as store
+
+    if not create and not path.exists():
+        raise CommandError(f"{path}: no statement store here; run `isdp lrs sync` first")
+    if path.is_dir():
+        raise CommandError(f"{path}: is a folder, not a statement store (an SQLite file)")
+    try:
+        return store.connect(path, create=create)
+    except sqlite3.DatabaseError as exc:
+        raise CommandError(f"{path}: not a statement store ({exc}); give --store the file "
+                           "`isdp lrs sync` writes") from None
+    except RuntimeError as exc:  # written by a newer isdp
+        raise CommandError(str(exc)) from None
+
+
 
 @click.command("sync")
 @click.option(
@@ -62,7 +83,15 @@ STORE_OPTION = click.option(
 )
 @click.option("--retries", type=click.IntRange(0, 20), default=5, show_default=True,
               help="Retries of a request after a network error, 429 or 5xx, with backoff.")
+@click.option("--late-days", type=click.IntRange(0, 366), default=30, show_default=True,
+              help="Days re-read before the watermark, for statements an outbox delivered late "
+                   "to an LRS whose `since` filters on timestamp (site.yaml max_delivery_days).")
+@click.option("--max-pages", type=click.IntRange(1), default=10_000, show_default=True,
+              help="Pages read in one run at most; the next run resumes where this one stopped.")
 @click.option("--full", is_flag=True, help="Read everything again (ids still deduplicate).")
+@click.option("--reconcile", is_flag=True,
+              help="After the sync, compare every id the LRS holds with the store (format=ids) "
+                   "and fetch only the missing statements, however late they arrived.")
 @ends_cleanly
 def sync_command(
     lrs_url: str,
@@ -73,14 +102,18 @@ def sync_command(
     overlap: int,
     timeout: float,
     retries: int,
+    late_days: int,
+    max_pages: int,
     full: bool,
+    reconcile: bool,
 ) -> None:
     """Pull new statements from an xAPI LRS into the local store (resumable)."""
     from build_tools.store import sqlite as store_mod
+    from build_tools.store.sync import reconcile as run_reconcile
     from build_tools.store.sync import sync
     from build_tools.xapi.lrs.client import LrsClient
 
-    conn = store_mod.connect(store)
+    conn = open_store(store)
     with (
         LrsClient(lrs_url, user, password, timeout=timeout, retries=retries) as client,
         _progress() as progress,
@@ -90,9 +123,12 @@ def sync_command(
             client,
             page_size=page_size,
             overlap=dt.timedelta(seconds=overlap),
+            late=dt.timedelta(days=late_days),
+            max_pages=max_pages,
             full=full,
             progress=progress,
         )
+        checked = run_reconcile(conn, client, page_size=page_size, max_pages=max_pages) if reconcile else None
     counts = store_mod.counts(conn)
     conn.close()
     resumed = " (resumed an interrupted sync)" if result.resumed else ""
@@ -101,6 +137,9 @@ def sync_command(
         f"{result.new:,} new, {result.invalid:,} invalid kept aside; store holds "
         f"{counts['statements']:,} valid and {counts['invalid']:,} invalid statements"
     )
+    if checked:
+        click.echo(f"isdp: reconciled {checked.compared:,} ids with the store: {checked.missing:,} "
+                   f"missing, {checked.new:,} added")
 
 
 @contextmanager

@@ -7,11 +7,13 @@ and exit 1, and no output is left half-written.
 from __future__ import annotations
 
 import secrets
+import signal
 from pathlib import Path
 
 import click
 
 from build_tools.cli_common import SRC_OPTION, fail, http_url
+from build_tools.core.atomic import atomic_file
 from build_tools.core.errors import ContentError, ContentErrors
 
 DIR_OPTION = click.option(
@@ -78,13 +80,21 @@ def lrs_serve(lrs_dir: Path, port: int, origins: tuple[str, ...]) -> None:
     except RuntimeError as exc:
         fail([f"isdp: {exc}"], what="LRS failed")
     click.echo(f"isdp: LRS on {server.url} for {', '.join(origins)} (Ctrl+C to stop)")
+    # A plain `kill`, a closed terminal (SIGHUP) or Ctrl+C must stop Ralph too: otherwise it
+    # keeps serving, with the old logins, after isdp has gone.
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop_on_signal)
     try:
         assert server.process is not None
         server.process.wait()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         server.stop()
+
+
+def _stop_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 # Ralph's scopes (ralph.api.auth.user.Scope); read from Ralph only when the LRS extra is installed.
@@ -188,13 +198,13 @@ def learners_links(
         )
         for p in people
     }
-    tmp = links.write_links_csv(out, people, urls)
     try:
-        links.apply(lrs_dir, credentials)
-    except Exception:
-        tmp.unlink(missing_ok=True)
-        raise
-    tmp.replace(out)
+        # links.csv appears only once the logins are saved; a failure leaves neither half
+        with atomic_file(out, private=True, newline="") as handle:
+            links.write_links_csv(handle, people, urls)
+            links.apply(lrs_dir, credentials)
+    except ContentError as exc:
+        fail([str(exc)], what="links not written")
     click.echo(
         f"isdp: wrote {len(people)} personal link(s) to {out} (private: it holds credentials); "
         f"restart the LRS so that it reads the new logins"

@@ -140,11 +140,11 @@ def package(src: Path, course_id: str, out: Path) -> list[AU]:
                 )
             )
         out.parent.mkdir(parents=True, exist_ok=True)
-        partial = out.with_name(f".{out.name}.tmp")
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        from build_tools.core.atomic import MARKER, atomic_file  # the one output writer
+
+        with atomic_file(out, "wb") as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("cmi5.xml", course_structure(profile, course, aus))
             for path in sorted(site.rglob("*")):
-                if path.is_file() and path.name != ".buildinfo":
+                if path.is_file() and path.name not in (".buildinfo", MARKER):
                     archive.write(path, path.relative_to(site).as_posix())
-        partial.replace(out)
     return aus

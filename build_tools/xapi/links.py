@@ -13,13 +13,13 @@ roster that produces links is one the training report accepts.
 from __future__ import annotations
 
 import base64
-import csv
 import json
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import quote, urlencode, urlsplit
 
+from build_tools.core import spreadsheet
 from build_tools.core.errors import ContentError, ContentErrors
 from build_tools.core.roster import COLUMNS as ROSTER_COLUMNS
 from build_tools.core.roster import Employee as Learner
@@ -132,26 +132,20 @@ def _existing_users(app_dir: Path) -> set[str]:
     return {user["username"] for user in json.loads(path.read_text() or "[]")}
 
 
-def write_links_csv(out: Path, learners: list[Learner], links: dict[str, str]) -> Path:
-    """The mail-merge file, readable by its owner only (it holds secrets), written beside
-    ``out`` under a temporary name: the caller moves it into place when all else is done."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as handle:
-        tmp.chmod(0o600)
-        writer = csv.writer(handle)
-        writer.writerow([*ROSTER_COLUMNS, "link"])
-        for lr in learners:
-            writer.writerow(
-                [
-                    lr.employee_id,
-                    lr.name,
-                    lr.email,
-                    lr.lea_code,
-                    lr.lea_name,
-                    lr.role,
-                    links[lr.employee_id],
-                ]
-            )
-    return tmp
+def write_links_csv(handle: TextIO, learners: list[Learner], links: dict[str, str]) -> None:
+    """The mail-merge file (it holds secrets: the caller opens it private, through
+    core/atomic.py); no cell can run as a formula (core/spreadsheet.py)."""
+    writer = spreadsheet.writer(handle)
+    writer.writerow([*ROSTER_COLUMNS, "link"])
+    for lr in learners:
+        writer.writerow(
+            [
+                lr.employee_id,
+                lr.name,
+                lr.email,
+                lr.lea_code,
+                lr.lea_name,
+                lr.role,
+                links[lr.employee_id],
+            ]
+        )

@@ -270,7 +270,7 @@ def test_a_folder_that_is_not_a_pack_is_never_replaced(tmp_path: Path):
     out.mkdir()
     (out / "minutes.txt").write_text("board minutes", encoding="utf-8")
     result = _render(EXAMPLE, out)
-    assert result.exit_code == 1 and "is not a policy pack" in result.output
+    assert result.exit_code == 1 and "was not written by isdp" in result.output
     assert _snapshot(out) == {"minutes.txt": hashlib.sha256(b"board minutes").hexdigest()}
 
 

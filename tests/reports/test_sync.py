@@ -75,7 +75,7 @@ def test_sync_follows_more_and_resync_adds_nothing(local_lrs, conn):
     )  # Ralph stamps the writer as authority
 
 
-def test_incremental_sync_fetches_only_what_is_new(local_lrs, conn):
+def test_incremental_sync_fetches_what_is_new_and_what_came_late(local_lrs, conn):
     post(local_lrs, batch("A", 30, "2026-09-01T10:00:00"))
     with client(local_lrs) as lrs:
         sync.sync(conn, lrs, page_size=50)
@@ -84,11 +84,11 @@ def test_incremental_sync_fetches_only_what_is_new(local_lrs, conn):
         post(local_lrs, later + late)
         second = sync.sync(conn, lrs, page_size=50)
         full = sync.sync(conn, lrs, page_size=50, full=True)
-    assert second.new == 20 and second.fetched == 20
-    # Ralph 5.1's fs backend filters `since` on timestamp, not on stored as xAPI 1.0.3 says,
-    # so the late statements are missed by the incremental pass; --full picks them up.
-    # When upstream fixes this, second.new becomes 25: change the docstring of sync.py.
-    assert full.new == 5 and len(ids(conn)) == 55
+    # The shipped local LRS filters `since` on stored, as xAPI 1.0.3 says (upstream Ralph
+    # compares timestamp: tests/safety/test_sync.py), so the late statements come in too;
+    # what the window re-reads is recognised by id and not written again.
+    assert second.new == 25 and second.fetched <= 55
+    assert full.new == 0 and len(ids(conn)) == 55
 
 
 def test_killed_sync_resumes_and_loses_nothing(local_lrs, conn):

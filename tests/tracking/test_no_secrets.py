@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import shutil
 
+from build_tools.core.atomic import atomic_file
 from build_tools.site.build import build
 from build_tools.xapi.links import launch_link, learner_actor, provision, write_links_csv
 
@@ -31,7 +32,8 @@ def test_the_built_site_holds_no_credential(tmp_path):
         )
         for lr in LEARNERS
     }
-    write_links_csv(src / "links.csv", LEARNERS, links).replace(src / "links.csv")
+    with atomic_file(src / "links.csv", private=True, newline="") as handle:
+        write_links_csv(handle, LEARNERS, links)
     result = build(src, tmp_path / "html", status=None)
     assert result.ok, result.warnings
 

@@ -5,6 +5,10 @@ carries ``<meta http-equiv="Content-Security-Policy">`` that allows scripts, sty
 images, frames and connections from the site's own origin only; connections may also go to
 the LRS origins of ``site.yaml`` (``xapi.lrs_origins``).
 
+Inline code a page's content brings (a ``<script>`` written into Markdown or raw HTML, inside
+the theme's ``<article role="main">``) is not trusted: the build fails unless site.yaml lists
+the script's hash with a reason (``csp.inline_scripts``), so a pasted script never runs.
+
 The theme writes a few inline blocks (furo's colour-scheme script, its Pygments colours,
 ``style`` attributes on its icons). Rather than allow any inline code ('unsafe-inline'), the
 policy lists the SHA-256 hash of each block a page contains, so an injected script or style
@@ -48,17 +52,22 @@ class InlineCode:
     styles: list[str] = field(default_factory=list)
     style_attributes: list[str] = field(default_factory=list)
     blocked: list[tuple[int, str]] = field(default_factory=list)  # (line, what)
+    content_scripts: list[tuple[int, str]] = field(default_factory=list)  # (line, code)
 
 
 # libxml2 finds what a browser would run or apply inline, without a Python loop per element.
 _INLINE = etree.XPath("//script[not(@src)] | //style | //@style"
                       " | //@*[starts-with(name(), 'on')] | //@href | //@src | //@action")
+_CONTENT = etree.XPath("//article[@role='main']//script[not(@src)]")  # what the page's author wrote
 
 
 def inline_code(html: str) -> InlineCode:
     """What a page runs or applies inline; lxml reads a built page in about 1 ms."""
     found = InlineCode()
-    for item in _INLINE(lxml_html.document_fromstring(_META.sub("", html))):
+    document = lxml_html.document_fromstring(_META.sub("", html))
+    authored = _CONTENT(document)  # kept alive: lxml then hands out the same element objects
+    content = {id(element) for element in authored}
+    for item in _INLINE(document):
         if isinstance(item, str):  # an attribute value
             name, element = item.attrname, item.getparent()
             if name == "style":
@@ -70,7 +79,10 @@ def inline_code(html: str) -> InlineCode:
         elif item.tag == "style":
             found.styles.append(item.text or "")
         elif (item.get("type") or "").strip().lower() in _JS_TYPES:
-            found.scripts.append(item.text or "")
+            if id(item) in content:
+                found.content_scripts.append((item.sourceline, item.text or ""))
+            else:
+                found.scripts.append(item.text or "")
     return found
 
 
@@ -106,9 +118,19 @@ def policy(code: InlineCode, connect_origins: list[str], extra_scripts: Sequence
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
 
 
-def apply(html: str, connect_origins: list[str], extra_scripts: Sequence[str] = ()) -> tuple[str, InlineCode]:
-    """Return the page with its policy (replacing an older one) and what the page inlines."""
+def apply(html: str, connect_origins: list[str], extra_scripts: Sequence[str] = (),
+          allowed_content: Sequence[str] = ()) -> tuple[str, InlineCode]:
+    """Return the page with its policy (replacing an older one) and what the page inlines.
+
+    A content script runs only when its hash is in ``allowed_content`` (site.yaml); any other
+    is added to ``blocked``, and its hash stays out of the policy."""
     code = inline_code(html)
+    for line, text in code.content_scripts:
+        digest = source_hash(text)
+        if digest.strip("'") in allowed_content:
+            code.scripts.append(text)
+        else:
+            code.blocked.append((line, f"inline <script> {digest} in the page's content"))
     content = policy(code, connect_origins, extra_scripts)
     meta = f'<meta http-equiv="Content-Security-Policy" content="{content}">'
     html = _META.sub("", html)
@@ -132,13 +154,17 @@ def _preview_sources(ws_address: str) -> tuple[tuple[str, ...], tuple[str, ...]]
 
 
 def with_policy(app: Sphinx, pagename: str, html: str) -> str:
-    connect = list(site_settings(app).xapi.lrs_origins)
+    settings = site_settings(app)
+    connect = list(settings.xapi.lrs_origins)
     preview_scripts, preview_connect = _preview_sources(app.config.isdp_preview_ws)
-    new_html, code = apply(html, [*connect, *preview_connect], preview_scripts)
+    allowed = [script.hash for script in settings.csp.inline_scripts]
+    new_html, code = apply(html, [*connect, *preview_connect], preview_scripts, allowed)
     location = (pagename, None) if pagename in app.env.all_docs else f"{pagename}.html"
     for line, what in code.blocked:
         warn(Warn.CSP, f"{what} (line {line} of the built page) is blocked by the "
-             "Content-Security-Policy: put the code in a script file under build_tools/static/",
+             "Content-Security-Policy: put the code in a script file under build_tools/static/"
+             + (" (or list its hash with a reason under csp.inline_scripts in site.yaml)"
+                if "page's content" in what else ""),
              location)
     return new_html
 

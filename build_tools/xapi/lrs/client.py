@@ -59,8 +59,15 @@ class LrsClient:
         )
 
     def url(self, link: str) -> str:
-        """Resolve a statements path or a ``more`` link (relative to the LRS host)."""
-        return urljoin(self.endpoint, link)
+        """Resolve a statements path or a ``more`` link (relative to the LRS host).
+
+        Only on the LRS's own origin: the login goes with every request, so a ``more`` link
+        to another host (a hostile or misconfigured LRS) would hand it over."""
+        url = urljoin(self.endpoint, link)
+        if _origin(url) != _origin(self.endpoint):
+            raise LrsError(f"the LRS at {self.endpoint} sent a `more` link to another origin "
+                           f"({_origin(url)}); refused, the login is sent to the LRS only")
+        return url
 
     def get_json(self, link: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         url = self.url(link)
@@ -109,3 +116,8 @@ def _retry_after(response: httpx.Response) -> float:
         return min(float(response.headers.get("Retry-After", 0)), 60.0)
     except ValueError:
         return 0.0
+
+
+def _origin(url: str) -> str:
+    parsed = httpx.URL(url)
+    return f"{parsed.scheme}://{parsed.host}:{parsed.port or {'http': 80, 'https': 443}.get(parsed.scheme)}"

@@ -20,6 +20,8 @@ from typing import Any
 
 import bcrypt
 
+from build_tools.core.atomic import atomic_file
+
 AUTH_FILE = "auth.json"
 STATEMENTS_DIR = "statements"
 
@@ -52,9 +54,7 @@ def write_credentials(app_dir: Path, credentials: Iterable[Credential], *, repla
             "agent": cred.agent,
         })
     # Ralph's ServerUsersCredentials schema (importing it would start Ralph's backends).
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(users, indent=2))
-    tmp.replace(path)
+    _write_users(path, users)
 
 
 def remove_users(app_dir: Path, usernames: Iterable[str]) -> None:
@@ -64,9 +64,13 @@ def remove_users(app_dir: Path, usernames: Iterable[str]) -> None:
         return
     gone = set(usernames)
     users = [user for user in json.loads(path.read_text() or "[]") if user["username"] not in gone]
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(users, indent=2))
-    tmp.replace(path)
+    _write_users(path, users)
+
+
+def _write_users(path: Path, users: list[dict[str, Any]]) -> None:
+    """auth.json whole or not at all, readable by its owner only (it holds password hashes)."""
+    with atomic_file(path, private=True) as handle:
+        handle.write(json.dumps(users, indent=2))
 
 
 def server_env(app_dir: Path, cors_origins: Iterable[str] = ()) -> dict[str, str]:
@@ -159,7 +163,43 @@ def _run(fd: int) -> None:
     # behaviour so we notice when it is fixed.
     if os.environ.get("ISDP_RALPH_UPSTREAM_FS") != "1":
         FSDataBackend.default_operation_type = BaseOperationType.APPEND
+    if os.environ.get("ISDP_RALPH_UPSTREAM_SINCE") != "1":  # tests show upstream's behaviour
+        _since_on_stored()
     uvicorn.run("ralph.api:app", fd=fd, log_level="warning")
+
+
+def _since_on_stored() -> None:
+    """Ralph 5.1's fs backend filters ``since``/``until`` on each statement's own
+    ``timestamp``; xAPI 1.0.3 says ``stored``. A statement an outbox delivered days late
+    (old timestamp, new stored) was then never read by an incremental sync. Compare
+    ``stored``, as the standard says (tests/safety/test_sync.py shows both behaviours)."""
+    import datetime as dt
+    import operator
+
+    from ralph.backends.lrs.fs import FSLRSBackend
+
+    def moment(value: Any) -> dt.datetime:
+        value = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+    def on_stored(compare: Any) -> Any:
+        def add_filter(self: Any, filters: list, limit: Any) -> None:
+            if not limit:
+                return
+            bound = moment(limit)
+
+            def match(statement: dict) -> bool:
+                try:
+                    return bool(compare(moment(statement.get("stored")), bound))
+                except (TypeError, ValueError):
+                    return False
+
+            filters.append(match)
+
+        return add_filter
+
+    FSLRSBackend._add_filter_by_timestamp_since = on_stored(operator.gt)
+    FSLRSBackend._add_filter_by_timestamp_until = on_stored(operator.le)
 
 
 if __name__ == "__main__":
