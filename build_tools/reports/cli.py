@@ -20,7 +20,13 @@ def _open_store(path: Path):
     from build_tools.store import sqlite as store
 
     if not path.exists():
-        raise CommandError(f"{path}: no statement store here; run `isdp lrs sync` first")
+        store_option = "" if path == store.DEFAULT_STORE else f" --store {path}"
+        raise CommandError(
+            f"{path}: no statement store here; run `isdp lrs sync` first: the reports read a"
+            " local copy of the LRS's statements, e.g. `isdp lrs sync --lrs-url"
+            f" https://lrs.example.org/xAPI/ --user isdp-reports{store_option}` with that login's"
+            " password in ISDP_LRS_PASSWORD; then run this command again"
+        )
     return store.connect(path, create=False)
 
 
@@ -86,6 +92,7 @@ def training(
         f"{len(result.rows):,} employees compliant, {len(result.overdue):,} overdue, "
         f"{len(result.unverified):,} claim(s) not counted"
     )
+    click.echo(f"isdp: the store {store} was {result.freshness.describe()}")
 
 
 def _quarter(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -162,6 +169,7 @@ def quarterly(
     )
     example = " (sections a, b and d from EXAMPLE data)" if quarter_data.example else ""
     click.echo(f"isdp: quarterly report for {quarter} in {out}{example}")
+    click.echo(f"isdp: the store {store} was {sections[0].freshness.describe()}")
 
 
 def _rules(settings: Any, extra: tuple[str, ...]):

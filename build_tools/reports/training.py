@@ -31,7 +31,7 @@ from typing import Any
 
 from build_tools.core.roster import Employee
 from build_tools.reports.courses import RequiredCourse, required_of
-from build_tools.store.sqlite import ANSWERED_WHERE, CLAIMS_WHERE, utc_text
+from build_tools.store.sqlite import ANSWERED_WHERE, CLAIMS_WHERE, Freshness, freshness, utc_text
 from build_tools.xapi.profile import DEFAULT_TIME_ZONE, SATISFIED, VOIDED, Profile, cycle_bounds
 
 TOP_QUESTIONS = 10
@@ -158,6 +158,7 @@ class TrainingReport:
     rules: Rules = field(default_factory=Rules)
     store_counts: dict[str, int] = field(default_factory=dict)
     evidence: Evidence | None = None
+    freshness: Freshness = Freshness(None, None)  # the store's last sync and last full sync
 
     @cached_property
     def compliant(self) -> int:
@@ -439,6 +440,7 @@ def build_report(
         rules=rules,
         store_counts=dict(counts),
         evidence=found,
+        freshness=freshness(conn),
     )
 
 
