@@ -86,6 +86,7 @@ def training(
         f"{len(result.rows):,} employees compliant, {len(result.overdue):,} overdue, "
         f"{len(result.unverified):,} claim(s) not counted"
     )
+    click.echo(f"isdp: the store {store} was {result.freshness.describe()}")
 
 
 def _quarter(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -164,6 +165,7 @@ def quarterly(
     )
     example = " (sections a, b and d from EXAMPLE data)" if quarter_data.example else ""
     click.echo(f"isdp: quarterly report for {quarter} in {out}{example}")
+    click.echo(f"isdp: the store {store} was {sections[0].freshness.describe()}")
 
 
 def _rules(settings: Any, extra: tuple[str, ...]):

@@ -36,7 +36,7 @@ from build_tools.reports.quarterly_data import (
 )
 from build_tools.reports.render import render
 from build_tools.reports.training import Rules, TrainingReport, build_report, course_passes
-from build_tools.store.sqlite import utc_text
+from build_tools.store.sqlite import Freshness, utc_text
 from build_tools.xapi.profile import Profile, cycle_bounds, cycle_of
 
 CHART_MARK = "[[training-chart]]"
@@ -57,6 +57,7 @@ class QuarterTraining:
     courses: list[CourseQuarter]
     compliance: TrainingReport | None = None
     notes: list[str] = field(default_factory=list)
+    freshness: Freshness = Freshness(None, None)  # the store's last sync and last full sync
 
 
 def training_section(
@@ -93,7 +94,7 @@ def training_section(
     for claim in report.unverified:
         if claim["course"] in per and claim["stored"] >= lo:
             per[claim["course"]].unverified += 1
-    section = QuarterTraining(cycle, list(per.values()))
+    section = QuarterTraining(cycle, list(per.values()), freshness=report.freshness)
     if roster is not None:
         section.compliance = report
     else:

@@ -32,7 +32,13 @@ def open_store(path: Path, *, create: bool = True):
     from build_tools.store import sqlite as store
 
     if not create and not path.exists():
-        raise CommandError(f"{path}: no statement store here; run `isdp lrs sync` first")
+        store_option = "" if path == store.DEFAULT_STORE else f" --store {path}"
+        raise CommandError(
+            f"{path}: no statement store here; run `isdp lrs sync` first: the reports read a"
+            " local copy of the LRS's statements, e.g. `isdp lrs sync --lrs-url"
+            f" https://lrs.example.org/xAPI/ --user isdp-reports{store_option}` with that login's"
+            " password in ISDP_LRS_PASSWORD; then run this command again"
+        )
     if path.is_dir():
         raise CommandError(f"{path}: is a folder, not a statement store (an SQLite file)")
     try:

@@ -8,7 +8,9 @@ seconds. Timestamps are stored as
 fixed-width UTC text (``2026-09-01T08:00:00.000000Z``) so string order is time order.
 
 Statements that fail validation go to ``invalid_statements`` with the reason: counted and
-kept, never silently dropped. ``sync_state`` holds each LRS's watermark and resume cursor.
+kept, never silently dropped. ``sync_state`` holds each LRS's watermark and resume cursor;
+``sync_log`` when each LRS was last synced and last read in full (the reports say how fresh
+their store is).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +80,11 @@ CREATE TABLE IF NOT EXISTS sync_state (
     cursor TEXT,                    -- `more` link to resume the pass under way
     since TEXT,                     -- `since` the pass under way started from
     updated TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sync_log (
+    lrs TEXT PRIMARY KEY,           -- the LRS endpoint
+    last_sync TEXT NOT NULL,        -- when the last complete pass ended (UTC)
+    last_full TEXT                  -- when the last pass that read everything ended (UTC)
 );
 """
 INDEXES = f"""
@@ -283,6 +291,47 @@ def apply_voids(conn: sqlite3.Connection) -> None:
         f"  WHERE void.verb = '{VOIDED}' AND target.verb != '{VOIDED}'"
         "  AND void.authority = target.authority)"
     )
+
+
+def record_sync(conn: sqlite3.Connection, lrs: str, *, full: bool,
+                when: dt.datetime | None = None) -> None:
+    """Note (inside the caller's transaction) that a pass over ``lrs`` completed; ``full``
+    when it read everything (``--full`` or a first sync), a reconciliation with the LRS."""
+    moment = utc_text(when or dt.datetime.now(dt.UTC))
+    conn.execute(
+        "INSERT INTO sync_log (lrs, last_sync, last_full) VALUES (?, ?, ?) ON CONFLICT (lrs)"
+        " DO UPDATE SET last_sync = excluded.last_sync,"
+        " last_full = coalesce(excluded.last_full, last_full)",
+        (lrs, moment, moment if full else None),
+    )
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How fresh the store is: its latest complete sync and latest full sync (UTC text)."""
+
+    last_sync: str | None
+    last_full: str | None
+
+    def describe(self) -> str:
+        def when(text: str | None) -> str:
+            return f"{text[:10]} {text[11:16]} UTC" if text else "never"
+
+        if not self.last_sync:
+            return "never synced from an LRS (run `isdp lrs sync`)"
+        full = (f"last full sync {when(self.last_full)}" if self.last_full
+                else "no full sync recorded (run `isdp lrs sync --full` to reconcile)")
+        return f"last synced {when(self.last_sync)}, {full}"
+
+
+def freshness(conn: sqlite3.Connection) -> Freshness:
+    """The latest sync and full sync over every LRS the store reads. A store synced before
+    sync_log existed has only its passes' `updated` time, and no known full sync."""
+    last_sync, last_full = conn.execute("SELECT max(last_sync), max(last_full) FROM sync_log").fetchone()
+    if last_sync is None:
+        (last_sync,) = conn.execute(
+            "SELECT max(updated) FROM sync_state WHERE cursor IS NULL").fetchone()
+    return Freshness(last_sync, last_full)
 
 
 def counts(conn: sqlite3.Connection) -> dict[str, int]:

@@ -274,6 +274,7 @@ def sync(
         link, first_params = more, None
     conn.execute("BEGIN IMMEDIATE")
     store.apply_voids(conn)
+    store.record_sync(conn, source, full=state.since is None)  # no `since`: read everything
     state.watermark = state.pending
     state.cursor = state.since = None
     _save_state(conn, source, state)
