@@ -13,10 +13,12 @@ REPO = Path(__file__).resolve().parents[2]
 MEMORY_MB = 200
 # A generous bound on a loaded CI machine: the alias bomb of the issue took 35 s before.
 TIMEOUT = 20
-# Runs the CLI and reports the process's peak memory on stderr as it exits.
-_RUN = ("import atexit, resource, sys; from build_tools.cli import main; "
-        "atexit.register(lambda: print(f'isdp-peak-kb={resource.getrusage(resource.RUSAGE_SELF)"
-        ".ru_maxrss}', file=sys.stderr)); main(prog_name='isdp')")
+# Runs the CLI and reports the process's peak memory on stderr as it exits. VmHWM, not
+# getrusage's ru_maxrss: Linux carries the parent's peak across fork and exec into
+# ru_maxrss, so a child of a large pytest worker would report the worker's size.
+_RUN = ("import atexit, re, sys; from build_tools.cli import main; "
+        "atexit.register(lambda: print('isdp-peak-kb=' + re.search(r'VmHWM:\\s*(\\d+)', "
+        "open('/proc/self/status').read()).group(1), file=sys.stderr)); main(prog_name='isdp')")
 
 
 def isdp(*args: object, cwd: Path, timeout: float = 300,
