@@ -134,8 +134,9 @@ def test_an_entry_written_by_a_page_without_the_credential_is_never_sent(page, w
     page.evaluate(
         """async ([owner, id, base]) => {
             const { ownerHash } = await import('/_static/isdp/outbox.js');
-            const statement = {id, actor: {objectType: 'Agent', account: {homePage: owner.split('|account:')[1].split('|')[0],
-                name: owner.split('|').pop()}}, verb: {id: 'http://adlnet.gov/expapi/verbs/passed'},
+            const [homePage, name] = owner.split('|account:')[1].split('|');
+            const statement = {id, actor: {objectType: 'Agent', account: {homePage, name}},
+                verb: {id: 'http://adlnet.gov/expapi/verbs/passed'},
                 object: {objectType: 'Activity', id: base + '/courses/security-awareness'},
                 timestamp: new Date().toISOString()};
             const prefix = 'isdp.xapi.q.' + ownerHash(owner) + '.000000000000001.00000';
