@@ -141,6 +141,7 @@ class Cmi5Harness:
     sessions: dict[str, Session] = field(default_factory=dict)
     records: dict[tuple[str, str], AuRecord] = field(default_factory=dict)
     violations: list[str] = field(default_factory=list)
+    refused_requests: list[str] = field(default_factory=list)  # other than statements
     requests: list[str] = field(default_factory=list)
     learner_preferences: dict[str, Any] | None = None  # None: the LRS answers 404
     server: http.server.ThreadingHTTPServer | None = None
@@ -323,7 +324,10 @@ class Cmi5Harness:
                     return handler._reply(404, {"message": "no learner preferences"})
                 return handler._reply(200, self.learner_preferences)
         except Refused as refused:
-            self.violations.append(str(refused))
+            if parts.path == "/xapi/statements" and method in ("POST", "PUT"):
+                self.violations.append(str(refused))  # a refused statement, as CATAPULT counts
+            else:
+                self.refused_requests.append(str(refused))
             return handler._reply(refused.status, {"message": str(refused)})
         return handler._reply(404, {"message": "not served by the harness"})
 

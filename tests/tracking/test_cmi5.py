@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections import Counter
 
 import httpx
@@ -279,11 +280,7 @@ def test_cmi5_statements_arrive_in_spec_order_and_validate(page, web, lrs, harne
     page.goto(url)
     page.wait_for_function("() => window.isdpTracking.mode === 'cmi5'")
     assert "fetch=" not in page.url, "the launch parameters leave the address bar"
-    events = attempt_events(n=3)
-    for name, detail in events[:2]:  # answered at once: initialized must still go first, alone
-        dispatch(page, name, detail)
-    page.reload()  # a reload keeps the session: no second fetch, no second initialized
-    for name, detail in events[2:]:
+    for name, detail in attempt_events(n=3):  # at once: initialized must still go first, alone
         dispatch(page, name, detail)
     _finished(page)
     assert harness.violations == []
@@ -307,7 +304,10 @@ def test_cmi5_statements_arrive_in_spec_order_and_validate(page, web, lrs, harne
     assert page.locator("[data-isdp-return]").count() == 0, "no returnURL: no link to nowhere"
     for name, detail in attempt_events(n=1):  # after terminated the AU sends nothing more
         dispatch(page, name, detail)
+    page.reload()  # the same session: no second fetch, nothing more sent
+    page.wait_for_function("() => window.isdpTracking.idle()")
     assert page.evaluate("window.isdpTracking.pending()") == 0 and session.received[-1] == "terminated"
+    assert session.fetched == 1 and len(session.received) == 8
 
 
 def test_a_retake_in_the_same_registration_sends_only_what_is_still_allowed(page, web, lrs, harness):
@@ -356,18 +356,43 @@ def test_browse_and_review_say_nothing_counts(page, web, lrs, harness, mode):
     assert session.received == ["launched", "initialized", "answered", "terminated"]
 
 
-def test_leaving_the_page_sends_terminated(page, web, lrs, harness):
+def _until(condition, page=None) -> None:
+    """Wait for CONDITION; with a PAGE, through Playwright (its route handlers run meanwhile)."""
+    for _ in range(100):
+        if condition():
+            return
+        if page is not None:
+            page.wait_for_timeout(100)
+        else:
+            time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+@pytest.mark.parametrize("leave", ["navigate", "reload", "close"])
+def test_leaving_the_page_sends_terminated_last(page, web, lrs, harness, leave):
     url, session = _launch(harness, lrs, web, return_url=None)
     page.goto(url)
-    page.wait_for_function("() => window.isdpTracking.idle() && window.isdpTracking.mode === 'cmi5'")
-    page.goto(f"{web.url}/index.html")  # pagehide: terminated with keepalive
-    page.wait_for_function("() => true")
-    for _ in range(50):
-        if session.terminated:
-            break
-        page.wait_for_timeout(100)
+    page.evaluate("window.isdpTracking.ready()")  # initialized acknowledged
+    name, detail = attempt_events(n=2)[1]
+    page.route(f"{harness.url}/xapi/statements", lambda route: route.abort())  # offline for a moment
+    dispatch(page, name, detail)
+    page.wait_for_function("() => window.isdpTracking.pending() === 1")
+    page.unroute(f"{harness.url}/xapi/statements")
+    if leave == "navigate":
+        page.goto(f"{web.url}/index.html")
+    elif leave == "reload":
+        page.reload()
+    else:
+        page.close(run_before_unload=True)
+    _until(lambda: session.terminated)
     assert harness.violations == []
-    assert session.received == ["launched", "initialized", "terminated"] and session.duration
+    # the queued answer went with terminated, in one keepalive request
+    assert session.received == ["launched", "initialized", "answered", "terminated"] and session.duration
+    if leave == "reload":
+        page.wait_for_function("() => window.isdpTracking.idle()")
+        assert "session is over" in page.locator(STATUS).text_content()
+        assert page.evaluate("window.isdpTracking.pending()") == 0, "what the keepalive sent is not resent"
+        assert harness.violations == []
 
 
 def test_another_page_in_the_tab_is_practice_and_says_how_to_return(page, web, lrs, harness):
@@ -391,3 +416,70 @@ def test_a_refused_fetch_says_so_and_sends_nothing(page, web, lrs, harness):
     for name, detail in attempt_events(n=1):
         dispatch(page, name, detail)
     assert session.received == ["launched"]
+
+
+def _lose_first_ack(page, harness, verb="initialized"):
+    """The LMS stores the first statement request holding VERB; the page never sees the 200."""
+    lost = []
+
+    def handler(route):
+        body = route.request.post_data or ""
+        if not lost and route.request.method == "POST" and f"/verbs/{verb}" in body:
+            route.fetch()  # it reaches the LMS and is stored...
+            lost.append(body)
+            route.abort()  # ...but the answer is lost
+        else:
+            route.fallback()
+
+    page.route(f"{harness.url}/xapi/statements", handler)
+    return lost
+
+
+def test_a_lost_acknowledgement_is_checked_by_id_not_resent(page, web, lrs, harness):
+    url, session = _launch(harness, lrs, web, return_url=None)
+    lost = _lose_first_ack(page, harness)
+    page.goto(url)
+    _until(lambda: lost, page)
+    assert session.received == ["launched", "initialized"]
+    page.reload()  # initialized was never acknowledged: the session is not ended, it goes on
+    page.evaluate("window.isdpTracking.ready()")
+    for name, detail in attempt_events(n=2):
+        dispatch(page, name, detail)
+    _finished(page)
+    assert harness.violations == [], "found by id: not sent again"
+    assert session.received == ["launched", "initialized", "answered", "answered", "completed",
+                                "passed", "terminated"]
+
+
+def test_a_duplicate_reported_by_the_lms_counts_as_acknowledged(page, web, lrs, harness):
+    url, session = _launch(harness, lrs, web, return_url=None)
+    lost = _lose_first_ack(page, harness)
+    page.goto(url)
+    page.evaluate("window.isdpTracking.ready()")  # resolved by the resend's 403 and the check
+    assert lost and [v.split(" (")[0] for v in harness.violations] == [
+        "9.3.0.0-2 - Verbs MUST NOT be duplicated in a session"]
+    for name, detail in attempt_events(n=1):
+        dispatch(page, name, detail)
+    _finished(page)
+    assert len(harness.violations) == 1
+    assert session.received[-3:] == ["completed", "passed", "terminated"]
+
+
+def test_context_template_additions_are_kept_in_every_statement(page, web, lrs, harness):
+    additions = {"language": "en-US", "revision": "2026-fall",
+                 "extensions": {"https://lms.example.org/x/cohort": "2026-fall"},
+                 "contextActivities": {"other": [{"id": "https://lms.example.org/catalog/77"}]}}
+    url, session = _launch(harness, lrs, web, return_url=None, template_additions=additions)
+    page.goto(url)
+    for name, detail in attempt_events(n=1):
+        dispatch(page, name, detail)
+    _finished(page)
+    assert harness.violations == []
+    stored = [s for s in lrs.statements() if s["context"]["registration"] == session.registration
+              and "launched" not in s["verb"]["id"]]
+    assert len(stored) == 5
+    for statement in stored:
+        context = statement["context"]
+        assert context["language"] == "en-US" and context["revision"] == "2026-fall"
+        assert context["extensions"]["https://lms.example.org/x/cohort"] == "2026-fall"
+        assert context["contextActivities"]["other"][0]["id"] == "https://lms.example.org/catalog/77"
