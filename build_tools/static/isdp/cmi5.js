@@ -132,15 +132,18 @@ export function cmi5Mode(launch, core) {
      a refusal: both mean it did. Only a network failure leaves them queued. */
   async function closed() {
     const last = cmi5.closedWith[cmi5.closedWith.length - 1];
-    const r = await xapi("statements", { statementId: last }).catch(() => null);
-    if (!r) { return; }
-    const text = r.ok ? "" : await r.text().catch(() => "");
-    if (r.ok || text.includes("8.1.2.0-2")) {
-      const ids = new Set(cmi5.closedWith);
-      for (const key of queued()) { if (ids.has(key.split(".").pop())) { core.storage.removeItem(key); } }
-      cmi5.closedWith = [];
-      save();
+    for (let tries = 0; tries < 10; tries++) {  // the keepalive request may still be on its way
+      const r = await xapi("statements", { statementId: last }).catch(() => null);
+      if (!r) { return; }  // offline: the outbox sends them when it can
+      const text = r.ok ? "" : await r.text().catch(() => "");
+      if (r.ok || text.includes("8.1.2.0-2")) { break; }
+      if (tries === 9) { return; }
+      await new Promise((resolve) => setTimeout(resolve, 300));
     }
+    const ids = new Set(cmi5.closedWith);
+    for (const key of queued()) { if (ids.has(key.split(".").pop())) { core.storage.removeItem(key); } }
+    cmi5.closedWith = [];
+    save();
   }
 
   async function start() {
