@@ -1,6 +1,6 @@
 /* cmi5 mode: an AU that an LMS launches (cmi5 sections 7-11), behind the mode interface of
  * tracking.js. Every AU obligation and how it is met is listed on the xAPI profile page
- * (build_tools/xapi/profile_page.py); the reasons for the less obvious choices:
+ * (content/xapi-profile.md, "Under cmi5"); the reasons for the less obvious choices:
  *
  * - Startup (7.1.1, 8.2, 10, 11): POST the fetch URL once (the token is kept in this tab's
  *   sessionStorage), GET LMS.LaunchData, GET the learner preferences (an LMS may refuse every
