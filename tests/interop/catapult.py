@@ -128,7 +128,8 @@ def wait_ready(page: Page) -> None:
 
 def wait_done(page: Page, text: str = "session is over") -> None:
     page.wait_for_function(
-        f"() => window.isdpTracking.idle() && document.querySelector('{STATUS}').textContent.includes({json.dumps(text)})",
+        f"() => window.isdpTracking.idle() && "
+        f"document.querySelector('{STATUS}').textContent.includes({json.dumps(text)})",
         timeout=30000)
 
 
@@ -203,7 +204,8 @@ def run(player: Player, browser, return_url: str) -> list[Result]:
     def first_reg(launch):
         return launch["url"].split("registration=")[1].split("&")[0]
 
-    @scenario("fail, then pass in the same registration", "2nd session: no completed (once per registration), passed; satisfied")
+    @scenario("fail, then pass in the same registration",
+              "2nd session: no completed (once per registration), passed; satisfied")
     def _(context):
         return fail_then_pass(context, True)
 
@@ -211,7 +213,8 @@ def run(player: Player, browser, return_url: str) -> list[Result]:
     def _(context):
         return fail_then_pass(context, False)
 
-    @scenario("relaunch after satisfied (Review)", "Review: initialized, answered, terminated only; page says it does not count")
+    @scenario("relaunch after satisfied (Review)",
+              "Review: initialized, answered, terminated only; page says it does not count")
     def _(context):
         who = actor(f"review-{uuid.uuid4().hex[:8]}")
         first = player.launch(who)
@@ -245,7 +248,8 @@ def run(player: Player, browser, return_url: str) -> list[Result]:
               and row["launch_mode"] == "Browse")
         return [t], [row], ok, said
 
-    @scenario("a lost acknowledgement", "initialized stored, its 200 lost, page reloaded: found by id, not resent; 0 refused")
+    @scenario("a lost acknowledgement",
+              "initialized stored, its 200 lost, page reloaded: found by id, not resent; 0 refused")
     def _(context):
         launch = player.launch(actor(f"lost-{uuid.uuid4().hex[:8]}"))
         page = context.new_page()
@@ -254,7 +258,8 @@ def run(player: Player, browser, return_url: str) -> list[Result]:
         lost = []
 
         def handler(route):
-            if not lost and route.request.method == "POST" and "/verbs/initialized" in (route.request.post_data or ""):
+            body = route.request.post_data or ""
+            if not lost and route.request.method == "POST" and "/verbs/initialized" in body:
                 route.fetch()
                 lost.append(1)
                 route.abort()
@@ -276,12 +281,14 @@ def run(player: Player, browser, return_url: str) -> list[Result]:
         ok = bool(lost) and not t.refused and flags(row, is_initialized=1, is_passed=1, is_terminated=1)
         return [t], [row], ok, status(page)
 
-    @scenario("context template additions", "language, revision, an extension and an 'other' activity kept: 0 refused (10.2.1.0-6)")
+    @scenario("context template additions",
+              "language, revision, an extension and an 'other' activity kept: 0 refused (10.2.1.0-6)")
     def _(context):
         additions = {"language": "en-US", "revision": "2026-fall",
                      "extensions": {"https://lms.example.test/x/cohort": "2026-fall"},
                      "contextActivities": {"other": [{"id": "https://lms.example.test/catalog/77"}]}}
-        launch = player.launch(actor(f"template-{uuid.uuid4().hex[:8]}"), contextTemplateAdditions=additions)
+        launch = player.launch(actor(f"template-{uuid.uuid4().hex[:8]}"),
+                               contextTemplateAdditions=additions)
         page, t = open_launch(context, launch)
         answer(page)
         wait_done(page)
@@ -297,7 +304,8 @@ def run(player: Player, browser, return_url: str) -> list[Result]:
         row = player.session(launch["url"])
         return [t], [row], not t.refused and flags(row, is_passed=1, is_terminated=1), page.url
 
-    @scenario("another module's page in the same tab", "phishing: initialized, terminated on leaving; passwords-mfa page: practice, nothing sent")
+    @scenario("another module's page in the same tab",
+              "phishing: initialized, terminated on leaving; passwords-mfa page: practice, nothing sent")
     def _(context):
         launch = player.launch(actor(f"away-{uuid.uuid4().hex[:8]}"))
         page, t = open_launch(context, launch)
@@ -313,7 +321,8 @@ def run(player: Player, browser, return_url: str) -> list[Result]:
               and flags(row, is_terminated=1, is_completed=0, is_passed=0))
         return [t], [row], ok, said
 
-    @scenario("a tab closed mid-attempt", "initialized, 3 answered, terminated (keepalive on pagehide); not abandoned")
+    @scenario("a tab closed mid-attempt",
+              "initialized, 3 answered, terminated (keepalive on pagehide); not abandoned")
     def _(context):
         launch = player.launch(actor(f"closed-{uuid.uuid4().hex[:8]}"))
         page, t = open_launch(context, launch)
@@ -327,7 +336,8 @@ def run(player: Player, browser, return_url: str) -> list[Result]:
                 break
             subprocess.run(["sleep", "0.2"], check=True)
         t.verbs.append("terminated (keepalive)")
-        ok = not t.refused and flags(row, is_terminated=1, is_abandoned=0) and row["duration_normal"] not in ("NULL", "")
+        timed = row["duration_normal"] not in ("NULL", "")
+        ok = not t.refused and flags(row, is_terminated=1, is_abandoned=0) and timed
         return [t], [row], ok, "(tab closed)"
 
     @scenario("LMS masteryScore 0.9", "5 of 6 (83%): failed, and the page names the 90% pass mark")
@@ -343,6 +353,14 @@ def run(player: Player, browser, return_url: str) -> list[Result]:
         return [t], [row], ok, said
 
     return results
+
+
+def _row(row: dict) -> str:
+    mode = row["launch_mode"]
+    took = row[f"duration_{mode.lower()}"]
+    return (f"#{row['id']} {mode} ms={row['mastery_score']} init={row['is_initialized']} "
+            f"compl={row['is_completed']} pass={row['is_passed']} fail={row['is_failed']} "
+            f"term={row['is_terminated']} aband={row['is_abandoned']} dur={took}s satisfied={row['is_satisfied']}")
 
 
 def package_and_import(player: Player, root: Path) -> str:
@@ -384,11 +402,7 @@ def main() -> int:
     for r in results:
         sent = "; ".join(", ".join(f"{v}×{n}" if n > 1 else v for v, n in Counter(t.verbs).items()) for t in r.traffic)
         refused = sum(len(t.refused) for t in r.traffic)
-        rows = "; ".join(
-            f"#{row['id']} {row['launch_mode']} ms={row['mastery_score']} "
-            f"init={row['is_initialized']} compl={row['is_completed']} pass={row['is_passed']} fail={row['is_failed']} "
-            f"term={row['is_terminated']} aband={row['is_abandoned']} dur={row['duration_normal'] if row['launch_mode'] == 'Normal' else row['duration_' + row['launch_mode'].lower()]}s "
-            f"satisfied={row['is_satisfied']}" for row in r.rows)
+        rows = "; ".join(_row(row) for row in r.rows)
         print(f"| {r.name} | {sent} | {refused} | {rows} | {r.expected} | {'yes' if r.ok else 'NO'} |")
         for t in r.traffic:
             for line in t.refused:
