@@ -110,10 +110,7 @@ class QuizDirective(QuizSpec, CourseDirective):
             node += prompt
         group = qn.quiz_choices()
         group += qn.quiz_stem("", "", *stem_paragraph.children)
-        answer = qn.quiz_answer()
-        key = nodes.paragraph(
-            "", "Correct answer: " if len(question.correct) == 1 else "Correct answers: "
-        )
+        answer = qn.quiz_answer()  # no "Correct answer" line: nothing names the key (sealing.py)
         for choice in question.choices:
             label, messages = self.state.inline_text(choice.label, choice.line)
             for child in label:
@@ -130,13 +127,8 @@ class QuizDirective(QuizSpec, CourseDirective):
             )
             self.parse_fragment(choice.feedback, feedback)
             answer += feedback
-            if choice.correct:
-                if len(key.children) > 1:
-                    key += nodes.Text("; ")
-                key += nodes.strong("", "", *[n.deepcopy() for n in label])
             group.extend(messages)
         node += group
-        answer.insert(0, key)
         answer += self.parse_fragment(question.explanation, qn.quiz_explanation())
         node += answer
         return [node]
