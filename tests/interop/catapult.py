@@ -22,6 +22,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -56,6 +57,16 @@ class Player:
                               "--batch", "-e", sql], capture_output=True, text=True, check=True).stdout
         lines = [line.split("\t") for line in out.splitlines()]
         return [dict(zip(lines[0], line, strict=True)) for line in lines[1:]] if lines else []
+
+    def terminated(self, launch_url: str, seconds: float = 15) -> dict:
+        """The session row once it is terminated (a keepalive request lands after the page
+        is gone), or as it is after SECONDS."""
+        for _ in range(int(seconds * 5)):
+            row = self.session(launch_url)
+            if row["is_terminated"] == "1":
+                return row
+            time.sleep(0.2)
+        return row
 
     def session(self, launch_url: str) -> dict:
         """The session row of a launch (its fetch URL ends with the session's id)."""
@@ -247,9 +258,8 @@ def run(player: Player, browser, return_url: str) -> list[Result]:
         answer(page, count=2)
         page.wait_for_function("() => window.isdpTracking.idle()")
         page.goto(player.api.replace("/api/v1", "/"))  # away: pagehide sends terminated
-        page.wait_for_timeout(1500)
         t.verbs.append("terminated (keepalive)")  # its answer arrives after the page is gone
-        row = player.session(launch["url"])
+        row = player.terminated(launch["url"])
         ok = (not t.refused and "does not count" in said and flags(row, is_terminated=1, is_completed=0)
               and row["launch_mode"] == "Browse")
         return [t], [row], ok, said
@@ -322,7 +332,7 @@ def run(player: Player, browser, return_url: str) -> list[Result]:
         before = t.requests
         answer(page)
         page.wait_for_timeout(1000)
-        row = player.session(launch["url"])
+        row = player.terminated(launch["url"])
         ok = (not t.refused and t.requests == before and "not recorded" in said
               and flags(row, is_terminated=1, is_completed=0, is_passed=0))
         return [t], [row], ok, said
@@ -335,12 +345,7 @@ def run(player: Player, browser, return_url: str) -> list[Result]:
         answer(page, count=3)
         page.wait_for_function("() => window.isdpTracking.idle()")
         page.close(run_before_unload=True)
-        row = {}
-        for _ in range(50):
-            row = player.session(launch["url"])
-            if row["is_terminated"] == "1":
-                break
-            subprocess.run(["sleep", "0.2"], check=True)
+        row = player.terminated(launch["url"])
         t.verbs.append("terminated (keepalive)")
         timed = row["duration_normal"] not in ("NULL", "")
         ok = not t.refused and flags(row, is_terminated=1, is_abandoned=0) and timed
