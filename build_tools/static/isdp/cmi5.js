@@ -356,10 +356,16 @@ export function cmi5Mode(launch, core) {
     },
   };
 
+  /* While nothing waits and nothing is wrong: the LMS's pass mark. Otherwise the runtime's
+     own words (saving, offline, refused). */
   function pendingNote() {
     const mastery = lmsMastery();
-    if (mastery === null || cmi5.terminated) { return null; }
-    return { state: "waiting", text: `Your answers are recorded by your learning system, whose pass mark for this module is ${percent(mastery)}.` };
+    const o = core.outbox.state;
+    if (mastery === null || cmi5.terminated || core.outbox.pending() || o.refused || o.offline || o.storageFull) {
+      return null;
+    }
+    return { state: o.acked ? "recorded" : "waiting", text: "Your answers go to your learning system, " +
+      `whose pass mark for this module is ${percent(mastery)}.` };
   }
 }
 
