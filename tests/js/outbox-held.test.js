@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 
 import { manualTimers, memoryStorage, quiet, reply } from "./helpers.js";
-import { createOutbox } from "../../build_tools/static/isdp/outbox.js";
+import { createOutbox, hmacSeal } from "../../build_tools/static/isdp/outbox.js";
 
 const body = (n) => ({ id: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`, verb: { id: "v" } });
 
@@ -15,7 +15,7 @@ function setup(answers, alreadyHeld) {
   const queue = [...answers];
   const post = async (bodies) => { posts.push(bodies.map((b) => b.id)); return reply(queue.length ? queue.shift() : 200); };
   const outbox = createOutbox({ storage: memoryStorage(), owner: "o", post, timers, random: () => 1, log: quiet,
-    alreadyHeld, onAcked: (bodies) => acked.push(...bodies.map((b) => b.id)) });
+    seal: hmacSeal(() => "launch-token"), alreadyHeld, onAcked: (bodies) => acked.push(...bodies.map((b) => b.id)) });
   return { outbox, timers, posts, acked };
 }
 
@@ -25,8 +25,8 @@ test("what the LRS says it holds counts as acknowledged; the rest is sent again"
     asked.push(bodies.map((b) => b.id));
     return [body(1).id];  // the first one was stored before its 200 was lost
   });
-  outbox.enqueue(body(1));
-  outbox.enqueue(body(2));
+  await outbox.enqueue(body(1));
+  await outbox.enqueue(body(2));
   await timers.runAll();
   assert.deepEqual(asked, [[body(1).id, body(2).id]]);
   assert.deepEqual(posts, [[body(1).id, body(2).id], [body(2).id]]);
@@ -37,7 +37,7 @@ test("what the LRS says it holds counts as acknowledged; the rest is sent again"
 
 test("a 403 the LRS does not explain stays a refusal: kept and retried later", async () => {
   const { outbox, timers, posts } = setup([403], async () => []);
-  outbox.enqueue(body(1));
+  await outbox.enqueue(body(1));
   await timers.runAll();
   assert.deepEqual(posts, [[body(1).id]]);
   assert.equal(outbox.pending(), 1);

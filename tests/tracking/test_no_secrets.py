@@ -9,10 +9,8 @@ import shutil
 from bs4 import BeautifulSoup
 
 from build_tools.courses import sealing
-
 from build_tools.site.build import build
 from build_tools.xapi.links import launch_link, learner_actor, provision, write_links_csv
-
 from tests.support.answers import answer_keys
 
 from ..conftest import REPO

@@ -61,6 +61,9 @@ export function cmi5Mode(launch, core) {
   const waiters = new Map();
   const stateId = `${P.base}/states/cmi5-registration-record`;
 
+  let knowToken;
+  const tokenKnown = new Promise((resolve) => { knowToken = resolve; });
+  const unacked = new Map();  // this page's statements not yet acknowledged, oldest first
   const save = () => setJSON(session, CMI5_KEY, cmi5);
   const data = () => (cmi5 ? cmi5.launchData : {});
   const mode = () => data().launchMode || "Normal";
@@ -89,6 +92,7 @@ export function cmi5Mode(launch, core) {
   function send(verb, object, d, result) {
     if (cmi5.terminated) { return null; }
     const body = core.send(verb, object, { course: d.course || courseFromPage(), ...d }, result, stamp());
+    unacked.set(body.id, body);
     if (P.cmi5.defined_verbs.includes(verb)) { cmi5.sent[verb] = true; }
     save();
     return body.id;
@@ -103,6 +107,7 @@ export function cmi5Mode(launch, core) {
   doc.addEventListener("isdp:statements-acked", (e) => {
     for (const id of e.detail.ids) {
       acked.add(id);
+      unacked.delete(id);
       if (waiters.has(id)) { waiters.get(id)(); waiters.delete(id); }
     }
   });
@@ -150,12 +155,14 @@ export function cmi5Mode(launch, core) {
     const saved = getJSON(session, CMI5_KEY);
     if (saved) {
       cmi5 = saved;
+      knowToken(cmi5.token);
       if (!cmi5.terminated) { await reconcile(); } else if ((cmi5.closedWith || []).length) { await closed(); }
     } else {
       const r = await core.fetch(launch.fetch, { method: "POST", credentials: "omit", cache: "no-store" });
       const body = await r.json();
       if (!body["auth-token"]) { throw new Error(`fetch URL gave no token (error ${body["error-code"]})`); }
       cmi5 = { token: body["auth-token"], sent: {}, record: {}, clock: 0 };
+      knowToken(cmi5.token);
       const launchData = await xapi("activities/state", { stateId: "LMS.LaunchData", activityId: launch.activityId,
         agent, registration: launch.registration });
       if (!launchData.ok) { throw new Error(`LMS.LaunchData: HTTP ${launchData.status}`); }
@@ -174,8 +181,9 @@ export function cmi5Mode(launch, core) {
     applyMastery();
     core.outbox.schedule(0);
     if (!cmi5.initializedAcked && !cmi5.terminated) {
-      const stillQueued = queued().some((k) => k.endsWith(`.${cmi5.initializedId}`));
-      if (stillQueued) { await whenAcked(cmi5.initializedId); }
+      // Sent by this page, or still queued from the last one: wait for the LMS's answer.
+      const waiting = unacked.has(cmi5.initializedId) || queued().some((k) => k.endsWith(`.${cmi5.initializedId}`));
+      if (waiting) { await whenAcked(cmi5.initializedId); }
       cmi5.initializedAcked = true;
       save();
     }
@@ -262,7 +270,7 @@ export function cmi5Mode(launch, core) {
     if (!cmi5 || cmi5.terminated || !cmi5.initializedAcked) { return; }  // not started: nothing to end
     send("terminated", auActivity(), {}, terminatedResult());
     cmi5.terminated = true;
-    const bodies = queued().map((k) => (getJSON(core.storage, k) || {}).statement).filter(Boolean);
+    const bodies = [...unacked.values()];  // this page's own, in order (sealing is async)
     cmi5.closedWith = bodies.map((b) => b.id);
     save();
     try {
@@ -303,6 +311,8 @@ export function cmi5Mode(launch, core) {
     launch: { ...launch, decorate },
     ready: start(),
     authorization: () => (cmi5 && cmi5.token ? auth() : null),
+    secret: () => cmi5.token,  // the session's token seals its outbox entries
+    whenSecret: () => tokenKnown,  // before ready: initialized must be sealed to be sent
     onDrained: null,
     alreadyHeld,
     handle(event, d) {
@@ -379,6 +389,7 @@ function awayMode(launch, core) {
     launch,
     ready: Promise.resolve(),
     authorization: () => null,
+    secret: () => "",  // nothing is ever queued here
     onDrained: null,
     handle: () => true,
     message: () => ({ state: "not-recorded", text: "Practice mode: your learning system opened another module " +
