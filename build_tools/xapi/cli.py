@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from build_tools.cli_common import SRC_OPTION, fail, http_url
+from build_tools.cli_common import SRC_OPTION, fail, http_url, progress
 from build_tools.core.atomic import atomic_file
 from build_tools.core.errors import ContentError, ContentErrors
 
@@ -216,6 +216,16 @@ def cmi5() -> None:
     """cmi5 packages for import into an LMS."""
 
 
+def _lms_origins(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:
+    """--lms-origin: scheme://host[:port] only, as the Content-Security-Policy writes it."""
+    from build_tools.core.settings import _web_origin
+
+    try:
+        return [_web_origin(value) for value in values]
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @cmi5.command("package")
 @SRC_OPTION
 @click.argument("course")
@@ -223,14 +233,23 @@ def cmi5() -> None:
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="The .zip to write (cmi5.xml at its root, then the built site).",
+    help="The .zip to write (cmi5.xml at its root, then the course's pages).",
 )
-def cmi5_package(src: Path, course: str, out: Path) -> None:
+@click.option(
+    "--lms-origin",
+    "lms_origins",
+    multiple=True,
+    callback=_lms_origins,
+    help="Origin (scheme://host[:port]) of the LMS's xAPI endpoint, added to the pages' "
+    "connect-src; repeat for several. Not needed when the LMS serves it from the content's origin.",
+)
+def cmi5_package(src: Path, course: str, out: Path, lms_origins: list[str]) -> None:
     """Package COURSE (its id, such as ferpa) for import into a cmi5 LMS."""
     from build_tools.xapi.cmi5 import package
 
     try:
-        aus = package(src, course, out)
+        aus = package(src, course, out, lms_origins,
+                      progress=lambda line: progress(f"isdp: {line}"))
     except (ContentError, ContentErrors) as exc:
         fail(_content_errors(exc), what="package not written")
     click.echo(

@@ -7,6 +7,8 @@
  * - Network errors, 5xx, 429, 401 and 403 are retried with exponential backoff; a 409 (the LRS
  *   holds different content under that id) is logged and dropped; a 400 is kept aside.
  *   Resending the same id and content is harmless (idempotent).
+ *   A mode may first say which statements of a 403/409 the LRS already holds (alreadyHeld:
+ *   cmi5's LMS answers 403 to a resend it stored): those count as acknowledged.
  * - A damaged entry (unparseable, or no statement in it) is set aside: moved under
  *   DAMAGED_PREFIX, counted, never sent and never blocking the rest.
  * - Every entry is sealed with an HMAC whose key is derived from the launch's credential,
@@ -66,6 +68,7 @@ export function hmacSeal(secret) {
 
 export function createOutbox({
   storage, owner, post, seal, canSend = () => true, onDrained = null, onChange = () => {}, onAcked = () => {},
+  alreadyHeld = null,
   options = {}, timers = globalThis, random = Math.random, now = Date.now, lock = null, log = console,
 }) {
   const opts = { batchSize: 50, retryBaseMs: 1000, retryMaxMs: 30000, ...options };
@@ -169,6 +172,18 @@ export function createOutbox({
       state.acked += batch.length;
       onAcked(bodies);
       return "sent";
+    }
+    if (alreadyHeld && (status === 403 || status === 409)) {
+      // A resend whose first 200 was lost: the mode asks the LRS which of these it holds.
+      const held = new Set(await alreadyHeld(bodies, response));
+      const done = batch.filter((e) => held.has(e.statement.id));
+      if (done.length) {
+        remove(done);
+        Object.assign(state, { offline: false, refused: false, backoff: 0 });
+        state.acked += done.length;
+        onAcked(done.map((e) => e.statement));
+        return "sent";  // the rest, if any, goes in the next batch
+      }
     }
     if ((status === 409 || status === 400 || status === 413) && batch.length > 1) {
       // The LRS refuses a whole batch for one statement: find it by sending one at a time.

@@ -155,6 +155,8 @@ async function check(q, m) {
 }
 
 function complete(m) {
+  // An LMS may set the pass mark (cmi5 masteryScore): tracking writes it on the result node.
+  m.mastery = parseFloat(m.result.dataset.isdpMastery) || m.mastery;
   const raw = m.questions.filter((q) => q.ok).length;
   const max = m.questions.length;
   const scaled = Math.round((raw / max) * 10000) / 10000;

@@ -4,9 +4,11 @@
  * says so), launch link (link.js) and cmi5 (cmi5.js). A mode is an object:
  *   { name, launch: {endpoint, actor, key, lea, registration?, decorate?}, ready: Promise,
  *     authorization(): header|null, secret(): the credential (keys the outbox's seal),
+ *     whenSecret?: () => Promise of it, when the mode has it before `ready` (cmi5),
  *     onDrained: async () => enqueuedMore | null,
+ *     alreadyHeld?: async (bodies, response) => ids the LRS holds (a 403/409 on a resend),
  *     handle(event, detail, timestamp): true when it dealt with the event itself,
- *     message(pending): text|null, render(statusNodes) }
+ *     message(pending): text|{state, text}|null, render(statusNodes) }
  * and gets `core` (profile, storage, send(), sendModuleResult(), outbox).
  * No framework, no eval, no inline script: the page's CSP stays strict.
  */
@@ -49,16 +51,23 @@ function start() {
     outbox = createOutbox({
       storage: localStorage, owner: launch.key, options,
       post: (bodies) => post(bodies),
-      seal: hmacSeal(() => mode.ready.then(() => mode.secret())),
+      seal: hmacSeal(() => (mode.whenSecret ? mode.whenSecret() : mode.ready.then(() => mode.secret()))),
       canSend: () => !!mode && !!mode.authorization(),
       onDrained: mode.onDrained,
+      alreadyHeld: mode.alreadyHeld || null,
       onChange: render,
       onAcked: (bodies) => document.dispatchEvent(new CustomEvent("isdp:statements-acked", {
         detail: { ids: bodies.map((b) => b.id), verbs: bodies.map((b) => b.verb.id) } })),
       lock: navigator.locks ? (run) => navigator.locks.request("isdp-xapi-outbox", run) : null,
     });
     core.outbox = outbox;
-    core.send = (verb, object, d, result, ts) => outbox.enqueue(statement(P, mode.launch, verb, object, d, result, ts));
+    core.send = (verb, object, d, result, ts) => {
+      const body = statement(P, mode.launch, verb, object, d, result, ts);
+      outbox.enqueue(body);
+      return body;
+    };
+    core.returnDelayMs = options.returnDelayMs;
+    core.render = () => render();
     core.sendModuleResult = (d, ts) => {
       const took = duration(d.durationMs);
       const module = moduleActivity(P, d);
@@ -91,8 +100,8 @@ function start() {
         "annual training, open the personal link you received or launch the course from your learning system." +
         (waiting ? ` ${waiting} answer(s) from an earlier visit are kept in this browser: open your personal link again to send them.` : ""));
     }
-    const own = mode.message(pending);
-    if (own) { return say("recorded", own); }
+    const own = mode.message(pending);  // text (recorded), or { state, text }
+    if (own) { return typeof own === "string" ? say("recorded", own) : say(own.state, own.text); }
     const inMemory = outbox ? outbox.inMemoryOnly() : 0;
     if (inMemory) {
       return say("waiting", `${inMemory} answer(s) are not recorded yet: this browser's storage is full or ` +
