@@ -212,18 +212,20 @@ def _key_tables(conn: sqlite3.Connection, courses: list[RequiredCourse], profile
     """temp.questions (question IRI -> number, course, module) and temp.keys (every response
     that is right: each order of the correct ids, true/false by name), so SQL scores answers."""
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS questions (object TEXT PRIMARY KEY,"
-                 " n INTEGER, course_id TEXT, module TEXT)")
+                 " n INTEGER, m INTEGER, course_id TEXT, module TEXT)")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS keys (object TEXT, response TEXT,"
                  " PRIMARY KEY (object, response))")
     conn.execute("DELETE FROM temp.questions")
     conn.execute("DELETE FROM temp.keys")
-    for course in courses:
-        for qid, key in course.keys.items():
-            iri = profile.question(course.id, qid)
-            conn.execute("INSERT INTO temp.questions VALUES (?, (SELECT count(*) FROM temp.questions),"
-                         " ?, ?)", (iri, course.id, key.module))
-            conn.executemany("INSERT OR IGNORE INTO temp.keys VALUES (?, ?)",
-                             ((iri, response) for response in key.responses()))
+    modules: dict[tuple[str, str], int] = {}  # numbers keep SQL's grouping keys short
+    questions = [(course.id, qid, key) for course in courses for qid, key in course.keys.items()]
+    for n, (course_id, qid, key) in enumerate(questions):
+        iri = profile.question(course_id, qid)
+        m = modules.setdefault((course_id, key.module), len(modules))
+        conn.execute("INSERT INTO temp.questions VALUES (?, ?, ?, ?, ?)",
+                     (iri, n, m, course_id, key.module))
+        conn.executemany("INSERT OR IGNORE INTO temp.keys VALUES (?, ?)",
+                         ((iri, response) for response in key.responses()))
 
 
 def evidence(conn: sqlite3.Connection, courses: list[RequiredCourse], profile: Profile,
@@ -235,8 +237,10 @@ def evidence(conn: sqlite3.Connection, courses: list[RequiredCourse], profile: P
     when = rules.effective_time_sql()
     marks = ",".join("?" * len(courses))
     _key_tables(conn, courses, profile)
-    iris = {n: (course_id, iri) for iri, n, course_id in
-            conn.execute("SELECT object, n, course_id FROM temp.questions")}
+    iris, modules = {}, {}
+    for iri, n, m, course_id, module in conn.execute(
+            "SELECT object, n, m, course_id, module FROM temp.questions"):
+        iris[n], modules[m] = (course_id, iri), (course_id, module)
     # SQLite takes the bare columns (response...) from the row of the single min(): the
     # first answer. The cycle filter applies to that first answer, after the grouping.
     first = (
@@ -249,16 +253,16 @@ def evidence(conn: sqlite3.Connection, courses: list[RequiredCourse], profile: P
     found = Evidence()
     answered: Counter = Counter()  # question number -> first answers
     missed: Counter = Counter()  # question number -> wrong first answers
-    for who, course_id, module, right, moment, late, numbers, wrong in conn.execute(
-        "SELECT f.who, q.course_id, q.module, count(k.object), max(f.t),"
+    for who, m, right, moment, late, numbers, wrong in conn.execute(
+        "SELECT f.who, q.m, count(k.rowid), max(f.t),"
         f" sum(NOT coalesce(f.lag >= 0 AND f.lag <= {rules.max_delivery_days * 86400}, 0)),"
-        " group_concat(q.n), group_concat(CASE WHEN k.object IS NULL THEN q.n END)"
+        " group_concat(q.n), group_concat(CASE WHEN k.rowid IS NULL THEN q.n END)"
         f" FROM ({first}) AS f JOIN temp.questions AS q ON q.object = f.object"
         " LEFT JOIN temp.keys AS k ON k.object = f.object AND k.response = f.response"
-        " WHERE f.t >= ? AND f.t < ? AND f.who IS NOT NULL"
-        " GROUP BY f.who, q.course_id, f.reg, q.module",
+        " WHERE f.t >= ? AND f.t < ? AND f.who IS NOT NULL GROUP BY f.who, f.reg, q.m",
         params,
     ):
+        course_id, module = modules[m]
         answered.update(numbers.split(","))
         if wrong:
             missed.update(wrong.split(","))
