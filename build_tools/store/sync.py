@@ -115,6 +115,11 @@ def _known(conn: sqlite3.Connection, statements: list[Any]) -> set[str]:
     return known
 
 
+def _now() -> dt.datetime:
+    """This machine's clock: a ``stored`` beyond it (plus SKEW) is refused."""
+    return dt.datetime.now(dt.UTC)
+
+
 def _split(
     statements: list[Any],
     known: set[str],
@@ -123,7 +128,7 @@ def _split(
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], str | None]:
     """New valid rows, new invalid rows, and the highest ``stored`` of the page."""
     rows, invalid, highest = [], [], None
-    latest = store.utc_text(dt.datetime.now(dt.UTC) + SKEW)
+    latest = store.utc_text(_now() + SKEW)
     for statement in statements:
         if isinstance(statement, dict) and statement.get("id") in known:
             try:

@@ -253,6 +253,12 @@ def test_every_row_of_the_report_is_the_expected_answer(oracle, tmp_path):
         for eid in ROSTER:
             writer.writerow(list(employee(eid)[:6]))
     store, out = tmp_path / "store.sqlite", tmp_path / "report"
+    # Ralph stored E12's statements on its fake clock of 1 July 2027; the sync refuses a
+    # `stored` later than its own clock (tests/safety/test_sync.py), so it runs after that day.
+    from build_tools.store import sync as sync_module
+
+    oracle_now = JUNE_30_2027 + dt.timedelta(hours=1)
+    ralph.monkeypatch.setattr(sync_module, "_now", lambda: oracle_now)
     run("lrs", "sync", "--lrs-url", ralph.server.url, "--user", ADMIN[0], "--password", ADMIN[1],
         "--store", store)
     run("report", "training", "--roster", roster, "--cycle", "2026-2027", "--out", out,
