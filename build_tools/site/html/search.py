@@ -1,23 +1,90 @@
-"""The search index's English stemmer, with each word's stem remembered.
+"""Site search: Pagefind's static, chunked index, written from the built pages.
 
-Sphinx stems every word of every page for searchindex.js with snowballstemmer's pure-Python
-Porter stemmer: about 29,000 words for our 80 pages, of which few thousand differ. Caching
-the stem of each distinct word halves the index's cost; the index itself is unchanged.
+Sphinx's own search loads its whole index (130 KB for our 80 pages, growing with every page)
+and then fetches every matching page to cut a summary from it: 79 requests and 2.8 MB for one
+query. Pagefind (PyPI ``pagefind[bin]``, a binary in a wheel: nothing but Python needed) reads
+the written HTML once per build and splits the index by word, so a query fetches the chunk of
+its words and one small excerpt file per result shown; isdp-search.js shows the first few.
+
+- Only each page's ``<article>`` is indexed: navigation, sidebars and footers would make every
+  page match every menu word. Headings' permalink signs are left out too.
+- Only pages under content/, guidance/ and courses/: not the search page itself, the general
+  index or the root redirect.
+- Sphinx's own indexer is switched off (its searchindex.js would go unused); the search page
+  is our template, and loads the theme's stylesheet, ours and the keyboard fixes only.
+- The index is a build product like the pages: rewritten whole by every build, in _pagefind/.
 """
 
 from __future__ import annotations
 
-import functools
+import subprocess
+from pathlib import Path
 
 from sphinx.application import Sphinx
-from sphinx.search.en import SearchEnglish
+
+from build_tools.site.diagnostics import Warn, warn
+
+STATIC_DIR = Path(__file__).parent / "static"
+INDEX_DIR = "_pagefind"
+PAGES = "{content,guidance,courses}/**/*.html"
+EXCLUDE = ".headerlink, [data-pagefind-ignore]"
+# What the search page loads beside its own module: the theme's look and the keyboard fixes.
+SEARCH_PAGE_ASSETS = ("styles/furo.css", "isdp.css", "scripts/furo.js", "isdp-keyboard.js")
 
 
-class CachedStemEnglish(SearchEnglish):
-    def init(self, options: dict[str, str]) -> None:
-        super().init(options)
-        self.stem = functools.cache(super().stem)  # type: ignore[method-assign]
+def pagefind_binary() -> str:
+    """The Pagefind executable shipped in the ``pagefind-bin`` wheel."""
+    from pagefind_bin import get_executable  # type: ignore[import-untyped]
+
+    return str(get_executable())
+
+
+def write_index(outdir: Path) -> str | None:
+    """Index the built pages into ``outdir/_pagefind``; the error text if Pagefind failed."""
+    command = [pagefind_binary(), "--site", str(outdir), "--output-subdir", INDEX_DIR,
+               "--glob", PAGES, "--root-selector", "article", "--exclude-selectors", EXCLUDE,
+               "--force-language", "en", "--silent"]
+    run = subprocess.run(command, capture_output=True, text=True, check=False)
+    if run.returncode != 0:
+        return (run.stderr or run.stdout).strip() or f"pagefind exited with {run.returncode}"
+    return None
+
+
+def _no_sphinx_index(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        app.builder.search = False  # type: ignore[attr-defined]
+        app.config.html_additional_pages = {**app.config.html_additional_pages, "search": "search.html"}
+
+
+def _search_page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    # Sphinx's searchtools no longer writes the page, so hasdoc('search') must say it exists
+    # (the theme's <link rel="search"> depends on it).
+    hasdoc = context.get("hasdoc")
+    if hasdoc is not None:
+        context["hasdoc"] = lambda name: name == "search" or hasdoc(name)
+    if pagename != "search":
+        return
+    context["css_files"] = [c for c in context.get("css_files", []) if _static_name(c) in SEARCH_PAGE_ASSETS]
+    context["script_files"] = [s for s in context.get("script_files", []) if _static_name(s) in SEARCH_PAGE_ASSETS]
+    from sphinx.builders.html._assets import _JavaScript
+
+    context["script_files"].append(_JavaScript("_static/isdp-search.js", type="module", priority=900))
+
+
+def _static_name(asset: object) -> str:
+    return str(getattr(asset, "filename", asset)).removeprefix("_static/")
+
+
+def _index_site(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html" or app.builder.name != "html":
+        return
+    error = write_index(Path(app.outdir))
+    if error:
+        warn(Warn.SEARCH, f"the search index was not written: {error}", None)
 
 
 def setup_search(app: Sphinx) -> None:
-    app.add_search_language(CachedStemEnglish)
+    app.connect("config-inited", lambda app, config: config.html_static_path.append(str(STATIC_DIR)))
+    app.connect("builder-inited", _no_sphinx_index)
+    app.connect("html-page-context", _search_page_assets, priority=950)
+    app.connect("build-finished", _index_site, priority=600)
