@@ -1,4 +1,4 @@
-"""Page weight budget: a course page loads at most 60 KB (gzip) of JS and CSS.
+"""Page weight budget: a course page and the JS and CSS it loads come to at most 45 KB (gzip).
 
 Learners take the training on school networks and old laptops; the figure for each page type
 is printed by benchmarks/page_weight.py. Measuring code: tests/support/page_weight.py.
@@ -18,7 +18,7 @@ def test_every_course_page_is_within_the_budget(chromium, site_server, shipped_s
     over = {}
     for path in pages:
         weight = measure(chromium, site_server, path)
-        assert weight.files, f"{path}: measured no JS or CSS at all"
+        assert len(weight.files) > 1, f"{path}: measured no JS or CSS at all"
         if weight.gzip > COURSE_PAGE_BUDGET_GZIP:
             over[path] = f"{weight.gzip / 1024:.1f} KB gzip: " + ", ".join(
                 f"{name} {packed / 1024:.1f}" for name, (_, packed) in sorted(weight.files.items()))
@@ -37,7 +37,7 @@ def test_measure_counts_what_the_page_loads_including_added_scripts(chromium, tm
         '<script src="adds.js"></script></head><body><p>x</p></body></html>', encoding="utf-8")
     with serve(tmp_path) as base_url:
         weight = measure(chromium, base_url, "page.html")
-    assert set(weight.files) == {"/big.js", "/adds.js", "/late.css"}
+    assert set(weight.files) == {"/page.html", "/big.js", "/adds.js", "/late.css"}
     assert weight.files["/late.css"][0] == len("body { color: #111; }\n" * 50)
     assert weight.files["/late.css"][1] < weight.files["/late.css"][0]  # it compresses
     assert weight.gzip > COURSE_PAGE_BUDGET_GZIP  # hex of random bytes packs only ~2:1

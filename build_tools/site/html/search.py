@@ -6,10 +6,11 @@ query. Pagefind (PyPI ``pagefind[bin]``, a binary in a wheel: nothing but Python
 the written HTML once per build and splits the index by word, so a query fetches the chunk of
 its words and one small excerpt file per result shown; isdp-search.js shows the first few.
 
-- Only each page's ``<article>`` is indexed: navigation, sidebars and footers would make every
-  page match every menu word. Headings' permalink signs are left out too.
-- Only pages under content/, guidance/ and courses/: not the search page itself, the general
-  index or the root redirect.
+- Only each page's own content is indexed (marked ``data-pagefind-body``): navigation,
+  sidebars and footers would make every page match every menu word. Headings' permalink
+  signs are left out too. Pages without content of their own (the search page, the general
+  index, the root redirect) and pages whose front matter says ``nosearch: true`` carry no
+  mark, so Pagefind leaves them out.
 - Sphinx's own indexer is switched off (its searchindex.js would go unused); the search page
   is our template, and loads the theme's stylesheet, ours and the keyboard fixes only.
 - The index is a build product like the pages: rewritten whole by every build, in _pagefind/.
@@ -17,6 +18,7 @@ its words and one small excerpt file per result shown; isdp-search.js shows the 
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -26,7 +28,6 @@ from build_tools.site.diagnostics import Warn, warn
 
 STATIC_DIR = Path(__file__).parent / "static"
 INDEX_DIR = "_pagefind"
-PAGES = "{content,guidance,courses}/**/*.html"
 EXCLUDE = ".headerlink, [data-pagefind-ignore]"
 # What the search page loads beside its own module: the theme's look and the keyboard fixes.
 SEARCH_PAGE_ASSETS = ("styles/furo.css", "isdp.css", "scripts/furo.js", "isdp-keyboard.js")
@@ -41,8 +42,11 @@ def pagefind_binary() -> str:
 
 def write_index(outdir: Path) -> str | None:
     """Index the built pages into ``outdir/_pagefind``; the error text if Pagefind failed."""
+    old = Path(outdir) / INDEX_DIR
+    if (old / "pagefind-entry.json").exists():  # our previous index: its chunks would pile up
+        shutil.rmtree(old)
     command = [pagefind_binary(), "--site", str(outdir), "--output-subdir", INDEX_DIR,
-               "--glob", PAGES, "--root-selector", "article", "--exclude-selectors", EXCLUDE,
+               "--exclude-selectors", EXCLUDE,
                "--force-language", "en", "--silent"]
     run = subprocess.run(command, capture_output=True, text=True, check=False)
     if run.returncode != 0:
@@ -56,12 +60,14 @@ def _no_sphinx_index(app: Sphinx) -> None:
         app.config.html_additional_pages = {**app.config.html_additional_pages, "search": "search.html"}
 
 
-def _search_page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     # Sphinx's searchtools no longer writes the page, so hasdoc('search') must say it exists
     # (the theme's <link rel="search"> depends on it).
     hasdoc = context.get("hasdoc")
     if hasdoc is not None:
         context["hasdoc"] = lambda name: name == "search" or hasdoc(name)
+    if pagename in app.env.all_docs and "nosearch" not in app.env.metadata.get(pagename, {}):
+        context["body"] = f"<div data-pagefind-body>{context.get('body', '')}</div>"
     if pagename != "search":
         return
     context["css_files"] = [c for c in context.get("css_files", []) if _static_name(c) in SEARCH_PAGE_ASSETS]
@@ -86,5 +92,5 @@ def _index_site(app: Sphinx, exception: Exception | None) -> None:
 def setup_search(app: Sphinx) -> None:
     app.connect("config-inited", lambda app, config: config.html_static_path.append(str(STATIC_DIR)))
     app.connect("builder-inited", _no_sphinx_index)
-    app.connect("html-page-context", _search_page_assets, priority=950)
+    app.connect("html-page-context", _page_context, priority=950)
     app.connect("build-finished", _index_site, priority=600)
