@@ -10,6 +10,15 @@ render as warnings, which is fine for timing). Prints medians of N runs and the 
     sphinx-build's own one-page rebuild is printed beside it: the same fixed cost).
 
 Usage: python benchmarks/build.py [--runs 3] [--page content/roles.md]
+
+With ``--pages N`` it measures scale instead: it copies the site's sources into a temporary
+folder, adds copies of the guidance sections under new names (``guidance/to-do-c01/`` ...,
+at the same depth, so every relative and absolute cross-reference still resolves; the
+copies' webinar parts are left out, since a webinar part's id must be unique) until there
+are N pages, and prints seconds per page of a fresh build at the shipped size and at N
+pages, for isdp and plain sphinx-build on the same sources, serial and with ``-j 2``.
+
+    python benchmarks/build.py --pages 1000 [--runs 1]
 """
 
 from __future__ import annotations
@@ -17,6 +26,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -36,9 +48,9 @@ html_theme = "furo"
 '''
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str], cwd: Path = REPO, env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env)
     return time.perf_counter() - start
 
 
@@ -61,11 +73,87 @@ def preview_rebuilds(page: Path, original: str, out: Path, runs: int) -> list[fl
     return times
 
 
+SITE_PARTS = ("conf.py", "site.yaml", "content", "guidance", "courses", "templates", "examples")
+COPIED_SECTIONS = ("to-know", "to-do", "to-become")
+_WEBINAR = re.compile(r"^(`{3,})\{webinar\}.*?^\1\s*$", re.MULTILINE | re.DOTALL)
+
+
+def source_pages(src: Path) -> int:
+    return sum(1 for folder in ("content", "guidance", "courses") for path in (src / folder).rglob("*")
+               if path.suffix in (".md", ".ipynb") and not path.name.startswith("_"))
+
+
+def scaled_site(dest: Path, pages: int) -> int:
+    """A copy of the shipped sources grown to about ``pages`` pages; returns the page count."""
+    for part in SITE_PARTS:
+        if (REPO / part).is_dir():
+            shutil.copytree(REPO / part, dest / part, ignore=shutil.ignore_patterns("_build", ".*"))
+        elif (REPO / part).exists():
+            shutil.copy2(REPO / part, dest / part)
+    (dest / "build_tools").symlink_to(REPO / "build_tools")  # the traceability map names its files
+    count, copies, n = source_pages(dest), [], 0
+    per_copy = sum(1 for section in COPIED_SECTIONS for _ in (dest / "guidance" / section).glob("*.md"))
+    while count + per_copy <= pages:
+        n += 1
+        for section in COPIED_SECTIONS:
+            target = dest / "guidance" / f"{section}-c{n:02d}"
+            shutil.copytree(dest / "guidance" / section, target)
+            for page in target.glob("*.md"):
+                page.write_text(_WEBINAR.sub("", page.read_text(encoding="utf-8")), encoding="utf-8")
+            copies.append(f"{section}-c{n:02d}/index")
+        count += per_copy
+    index = dest / "guidance" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\n```{toctree}\n:hidden:\n\n"
+                     + "\n".join(copies) + "\n```\n", encoding="utf-8")
+    return count
+
+
+def scale(pages: int, runs: int) -> None:
+    from build_tools.site.config import INCLUDE_PATTERNS, MYST_EXTENSIONS
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        conf = tmp_path / "plainconf"
+        conf.mkdir()
+        (conf / "conf.py").write_text(PLAIN_CONF.format(include=INCLUDE_PATTERNS, myst=MYST_EXTENSIONS))
+        sites = {"shipped": tmp_path / "shipped", "scaled": tmp_path / "scaled"}
+        sites["shipped"].mkdir()
+        sites["scaled"].mkdir()
+        counts = {"shipped": scaled_site(sites["shipped"], 0), "scaled": scaled_site(sites["scaled"], pages)}
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        rows = []
+        for name, src in sites.items():
+            for jobs in (1, 2):
+                out = tmp_path / f"out-{name}-{jobs}"
+                isdp = [sys.executable, "-c", "import sys; from build_tools.site.build import build; "
+                        f"r = build({str(src)!r}, {str(out / 'isdp' / 'html')!r}, parallel={jobs}, fresh=True); "
+                        "sys.exit(0 if r.ok else 1)"]
+                plain = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-E", "-j", str(jobs), "-c", str(conf),
+                         str(src), str(out / "plain"), "-d", str(out / "plain-doctrees")]
+                isdp_s = statistics.median(timed(isdp, src, env) for _ in range(runs))
+                plain_s = statistics.median(timed(plain, src, env) for _ in range(runs))
+                rows.append((name, counts[name], jobs, isdp_s, plain_s))
+    print(f"fresh builds, median of {runs}; seconds per page (s/page)")
+    print(f"{'site':<8} {'pages':>5} {'-j':>3} {'isdp s':>8} {'s/page':>7} {'plain s':>8} {'s/page':>7} {'isdp/plain':>10}")
+    for name, count, jobs, isdp_s, plain_s in rows:
+        print(f"{name:<8} {count:>5} {jobs:>3} {isdp_s:>8.1f} {isdp_s / count:>7.3f} {plain_s:>8.1f} "
+              f"{plain_s / count:>7.3f} {isdp_s / plain_s:>10.2f}")
+    for jobs in (1, 2):
+        (_, small, _, small_isdp, small_plain), (_, big, _, big_isdp, big_plain) = [r for r in rows if r[2] == jobs]
+        print(f"-j {jobs}: s/page at {big} / at {small} pages: isdp {big_isdp / big / (small_isdp / small):.2f}, "
+              f"plain {big_plain / big / (small_plain / small):.2f} (target <= 1.1)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--page", default="content/roles.md", help="page touched for the rebuild")
+    parser.add_argument("--pages", type=int, help="measure scale: grow a copy of the site to this many pages")
     args = parser.parse_args()
+    if args.pages:
+        sys.path.insert(0, str(REPO))
+        scale(args.pages, args.runs)
+        return
 
     sys.path.insert(0, str(REPO))
     from build_tools.site.config import INCLUDE_PATTERNS, MYST_EXTENSIONS
