@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from build_tools.site.html.minify import purge_css
 from tests.support.page_weight import COURSE_PAGE_BUDGET_GZIP, measure
 from tests.support.pages import course_module_pages, serve
 
@@ -41,3 +42,25 @@ def test_measure_counts_what_the_page_loads_including_added_scripts(chromium, tm
     assert weight.files["/late.css"][0] == len("body { color: #111; }\n" * 50)
     assert weight.files["/late.css"][1] < weight.files["/late.css"][0]  # it compresses
     assert weight.gzip > COURSE_PAGE_BUDGET_GZIP  # hex of random bytes packs only ~2:1
+
+
+def test_the_purge_keeps_what_a_page_or_script_can_use():
+    css = (".used{color:red}.unused{color:blue}.used .unused,.used>p{margin:0}"
+           "p:not(.unused){padding:0}.isdp-quiz-correct{color:green}"
+           "@media (max-width:40em){.unused{top:0}.used{top:1px}}@font-face{font-family:x}")
+    purged = purge_css(css, frozenset({"used"}), prefixes=("isdp-quiz-",))
+    assert ".used{color:red}" in purged
+    assert ".unused{color:blue}" not in purged
+    assert ".used>p{margin:0}" in purged and ".used .unused" not in purged  # one selector of two
+    assert "p:not(.unused)" in purged  # matches more, not less, when .unused is absent
+    assert ".isdp-quiz-correct" in purged  # a script builds the name from its prefix
+    assert "@media (max-width:40em){.used{top:1px}}" in purged
+    assert "@font-face" in purged
+
+
+def test_the_shipped_site_loads_minified_files(shipped_site):
+    static = shipped_site / "_static"
+    for name in ("styles/furo.css", "isdp.css", "isdp-keyboard.js"):
+        text = (static / name).read_text(encoding="utf-8")
+        assert "\n  " not in text and "/* " not in text, f"{name} is not minified"
+    assert len((static / "sphinx-design.min.css").read_bytes()) < 20_000, "unused sphinx-design rules kept"
