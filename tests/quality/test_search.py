@@ -104,3 +104,28 @@ def test_more_results_loads_the_next_excerpts_and_moves_the_focus(page, site_ser
     focused = page.evaluate("[...document.querySelectorAll('#isdp-search-list li')]"
                             ".indexOf(document.activeElement.closest('li'))")
     assert focused == len(shown), "the first new result does not have the keyboard focus"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_search_page_works_from_the_keyboard(page, site_server, scheme):
+    """Tab reaches the box, the button, every result and More results, in order, each with a
+    visible focus ring (the keyboard tests' own measure); Enter in the box searches."""
+    from tests.quality.test_keyboard import HELPERS, TABBABLE, _tab_through
+
+    page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
+    page.goto(f"{site_server}/search.html")
+    page.get_by_label("Words to find").fill("incident")
+    page.get_by_label("Words to find").press("Enter")
+    page.locator("#isdp-search-status", has_text="found").wait_for()
+    page.evaluate(HELPERS)
+    expected = page.evaluate(TABBABLE)
+    seen = _tab_through(page, limit=len(expected) + 10)
+    keys = [item["key"] for item in seen]
+    assert keys and not [key for key in expected if key not in keys], "Tab misses a control"
+    assert all(item["follows"] is not False for item in seen), "focus jumps backwards"
+    faint = [item["key"] for item in seen
+             if not item["boxShadow"] and (item["outlineWidth"] < 2 or item["outlineContrast"] < 3)]
+    assert not faint, f"focus ring missing or faint on {faint}"
+    controls = page.locator("#isdp-search-form input, #isdp-search-form button, #isdp-search-list a,"
+                            " #isdp-search-more").count()
+    assert controls >= 6, "box, button, three results and More results are not all there"
