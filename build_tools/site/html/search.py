@@ -42,18 +42,45 @@ def pagefind_binary() -> str:
     return str(get_executable())
 
 
-def write_index(outdir: Path) -> str | None:
-    """Index the built pages into ``outdir/_pagefind``; the error text if Pagefind failed."""
+def start_index(outdir: Path) -> subprocess.Popen[str]:
+    """Start indexing the built pages into ``outdir/_pagefind`` (replacing our previous index)."""
     old = Path(outdir) / INDEX_DIR
     if (old / "pagefind-entry.json").exists():  # our previous index: its chunks would pile up
         shutil.rmtree(old)
     command = [pagefind_binary(), "--site", str(outdir), "--output-subdir", INDEX_DIR,
-               "--exclude-selectors", EXCLUDE,
-               "--force-language", "en", "--silent"]
-    run = subprocess.run(command, capture_output=True, text=True, check=False)
+               "--exclude-selectors", EXCLUDE, "--force-language", "en", "--silent"]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def finish_index(run: subprocess.Popen[str]) -> str | None:
+    """Wait for Pagefind; the error text if it failed."""
+    out, err = run.communicate()
     if run.returncode != 0:
-        return (run.stderr or run.stdout).strip() or f"pagefind exited with {run.returncode}"
+        return (err or out).strip() or f"pagefind exited with {run.returncode}"
     return None
+
+
+class SearchIndex:
+    """Pagefind runs while Sphinx writes its last pages (general index, search page, object
+    inventory): it starts once the content pages are written and is waited for at the end."""
+
+    def __init__(self) -> None:
+        self.run: subprocess.Popen[str] | None = None
+
+    def start(self, app: Sphinx) -> list:
+        outdir = Path(app.outdir)
+        if app.builder.name == "html" and not (
+                app.config.isdp_preview_ws and (outdir / INDEX_DIR / "pagefind-entry.json").exists()):
+            self.run = start_index(outdir)
+        return []  # html-collect-pages: no pages of our own
+
+    def finish(self, app: Sphinx, exception: Exception | None) -> None:
+        run, self.run = self.run, None
+        if run is None:
+            return
+        error = finish_index(run)
+        if error and exception is None:
+            warn(Warn.SEARCH, f"the search index was not written: {error}", None)
 
 
 def _no_sphinx_index(app: Sphinx) -> None:
@@ -83,18 +110,10 @@ def _static_name(asset: object) -> str:
     return str(getattr(asset, "filename", asset)).removeprefix("_static/")
 
 
-def _index_site(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html" or app.builder.name != "html":
-        return
-    if app.config.isdp_preview_ws and (Path(app.outdir) / INDEX_DIR / "pagefind-entry.json").exists():
-        return
-    error = write_index(Path(app.outdir))
-    if error:
-        warn(Warn.SEARCH, f"the search index was not written: {error}", None)
-
-
 def setup_search(app: Sphinx) -> None:
     app.connect("config-inited", lambda app, config: config.html_static_path.append(str(STATIC_DIR)))
     app.connect("builder-inited", _no_sphinx_index)
     app.connect("html-page-context", _page_context, priority=950)
-    app.connect("build-finished", _index_site, priority=600)
+    index = SearchIndex()
+    app.connect("html-collect-pages", index.start)
+    app.connect("build-finished", index.finish, priority=600)
