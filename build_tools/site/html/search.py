@@ -6,11 +6,11 @@ query. Pagefind (PyPI ``pagefind[bin]``, a binary in a wheel: nothing but Python
 the written HTML once per build and splits the index by word, so a query fetches the chunk of
 its words and one small excerpt file per result shown; isdp-search.js shows the first few.
 
-- Only each page's own content is indexed (marked ``data-pagefind-body``): navigation,
-  sidebars and footers would make every page match every menu word. Headings' permalink
-  signs are left out too. Pages without content of their own (the search page, the general
-  index, the root redirect) and pages whose front matter says ``nosearch: true`` carry no
-  mark, so Pagefind leaves them out.
+- Only each page's ``<article>`` is indexed: navigation, sidebars and footers would make
+  every page match every menu word. Headings' permalink signs are left out too.
+- Pagefind is given the written pages of the site's documents by name, except those whose
+  front matter says ``nosearch: true``: not the search page, the general index or the root
+  redirect, which have no content of their own.
 - Sphinx's own indexer is switched off (its searchindex.js would go unused); the search page
   is our template, and loads the theme's stylesheet, ours and the keyboard fixes only.
 - The index is a build product like the pages: rewritten whole by every build, in _pagefind/
@@ -20,6 +20,7 @@ its words and one small excerpt file per result shown; isdp-search.js shows the 
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -31,6 +32,7 @@ from build_tools.site.diagnostics import Warn, warn
 STATIC_DIR = Path(__file__).parent / "static"
 INDEX_DIR = "_pagefind"
 EXCLUDE = ".headerlink, [data-pagefind-ignore]"
+_GLOB_SPECIAL = re.compile(r"[\\{}\[\]*?,]")
 # What the search page loads beside its own module: the theme's look and the keyboard fixes.
 SEARCH_PAGE_ASSETS = ("styles/furo.css", "isdp.css", "scripts/furo.js", "isdp-keyboard.js")
 
@@ -42,12 +44,18 @@ def pagefind_binary() -> str:
     return str(get_executable())
 
 
-def start_index(outdir: Path) -> subprocess.Popen[str]:
-    """Start indexing the built pages into ``outdir/_pagefind`` (replacing our previous index)."""
+def pages_glob(pages: list[str]) -> str:
+    """A glob that matches exactly these site-relative paths."""
+    return "{" + ",".join(_GLOB_SPECIAL.sub(r"\\\g<0>", page) for page in sorted(pages)) + "}"
+
+
+def start_index(outdir: Path, pages: list[str]) -> subprocess.Popen[str]:
+    """Start indexing ``pages`` of ``outdir`` into ``outdir/_pagefind`` (replacing ours)."""
     old = Path(outdir) / INDEX_DIR
     if (old / "pagefind-entry.json").exists():  # our previous index: its chunks would pile up
         shutil.rmtree(old)
     command = [pagefind_binary(), "--site", str(outdir), "--output-subdir", INDEX_DIR,
+               "--glob", pages_glob(pages), "--root-selector", "article",
                "--exclude-selectors", EXCLUDE, "--force-language", "en", "--silent"]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -71,7 +79,10 @@ class SearchIndex:
         outdir = Path(app.outdir)
         if app.builder.name == "html" and not (
                 app.config.isdp_preview_ws and (outdir / INDEX_DIR / "pagefind-entry.json").exists()):
-            self.run = start_index(outdir)
+            env = app.env
+            pages = [app.builder.get_target_uri(doc) for doc in env.found_docs
+                     if "nosearch" not in env.metadata.get(doc, {})]
+            self.run = start_index(outdir, pages) if pages else None
         return []  # html-collect-pages: no pages of our own
 
     def finish(self, app: Sphinx, exception: Exception | None) -> None:
@@ -95,8 +106,6 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
     hasdoc = context.get("hasdoc")
     if hasdoc is not None:
         context["hasdoc"] = lambda name: name == "search" or hasdoc(name)
-    if pagename in app.env.all_docs and "nosearch" not in app.env.metadata.get(pagename, {}):
-        context["body"] = f"<div data-pagefind-body>{context.get('body', '')}</div>"
     if pagename != "search":
         return
     context["css_files"] = [c for c in context.get("css_files", []) if _static_name(c) in SEARCH_PAGE_ASSETS]
