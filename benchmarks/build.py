@@ -18,7 +18,7 @@ copies' webinar parts are left out, since a webinar part's id must be unique) un
 are N pages, and prints seconds per page of a fresh build at the shipped size and at N
 pages, for isdp and plain sphinx-build on the same sources, serial and with ``-j 2``.
 
-    python benchmarks/build.py --pages 1000 [--runs 1]
+    python benchmarks/build.py --pages 1000 [--runs 1] [--jobs 1,2]
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def scaled_site(dest: Path, pages: int) -> int:
     return count
 
 
-def scale(pages: int, runs: int) -> None:
+def scale(pages: int, runs: int, job_counts: list[int]) -> None:
     from build_tools.site.config import INCLUDE_PATTERNS, MYST_EXTENSIONS
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -122,8 +122,11 @@ def scale(pages: int, runs: int) -> None:
         counts = {"shipped": scaled_site(sites["shipped"], 0), "scaled": scaled_site(sites["scaled"], pages)}
         env = {**os.environ, "PYTHONPATH": str(REPO)}
         rows = []
+        print(f"fresh builds, median of {runs}; seconds per page (s/page)")
+        print(f"{'site':<8} {'pages':>5} {'-j':>3} {'isdp s':>8} {'s/page':>7} {'plain s':>8} {'s/page':>7} "
+              f"{'isdp/plain':>10}", flush=True)
         for name, src in sites.items():
-            for jobs in (1, 2):
+            for jobs in job_counts:
                 out = tmp_path / f"out-{name}-{jobs}"
                 isdp = [sys.executable, "-c", "import sys; from build_tools.site.build import build; "
                         f"r = build({str(src)!r}, {str(out / 'isdp' / 'html')!r}, parallel={jobs}, fresh=True); "
@@ -133,12 +136,10 @@ def scale(pages: int, runs: int) -> None:
                 isdp_s = statistics.median(timed(isdp, src, env) for _ in range(runs))
                 plain_s = statistics.median(timed(plain, src, env) for _ in range(runs))
                 rows.append((name, counts[name], jobs, isdp_s, plain_s))
-    print(f"fresh builds, median of {runs}; seconds per page (s/page)")
-    print(f"{'site':<8} {'pages':>5} {'-j':>3} {'isdp s':>8} {'s/page':>7} {'plain s':>8} {'s/page':>7} {'isdp/plain':>10}")
-    for name, count, jobs, isdp_s, plain_s in rows:
-        print(f"{name:<8} {count:>5} {jobs:>3} {isdp_s:>8.1f} {isdp_s / count:>7.3f} {plain_s:>8.1f} "
-              f"{plain_s / count:>7.3f} {isdp_s / plain_s:>10.2f}")
-    for jobs in (1, 2):
+                count = counts[name]
+                print(f"{name:<8} {count:>5} {jobs:>3} {isdp_s:>8.1f} {isdp_s / count:>7.3f} {plain_s:>8.1f} "
+                      f"{plain_s / count:>7.3f} {isdp_s / plain_s:>10.2f}", flush=True)
+    for jobs in job_counts:
         (_, small, _, small_isdp, small_plain), (_, big, _, big_isdp, big_plain) = [r for r in rows if r[2] == jobs]
         print(f"-j {jobs}: s/page at {big} / at {small} pages: isdp {big_isdp / big / (small_isdp / small):.2f}, "
               f"plain {big_plain / big / (small_plain / small):.2f} (target <= 1.1)")
@@ -149,10 +150,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--page", default="content/roles.md", help="page touched for the rebuild")
     parser.add_argument("--pages", type=int, help="measure scale: grow a copy of the site to this many pages")
+    parser.add_argument("--jobs", default="1,2", help="with --pages: the -j values to compare (default 1,2)")
     args = parser.parse_args()
     if args.pages:
         sys.path.insert(0, str(REPO))
-        scale(args.pages, args.runs)
+        scale(args.pages, args.runs, [int(j) for j in args.jobs.split(",")])
         return
 
     sys.path.insert(0, str(REPO))
