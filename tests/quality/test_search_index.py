@@ -52,3 +52,16 @@ def test_a_second_build_replaces_the_index(make_site, build_site):
     assert "four copies" in _indexed_text(second.outdir)
     assert "three copies" not in _indexed_text(second.outdir), "the old page's excerpt stayed"
     assert chunks != set((second.outdir / INDEX_DIR / "index").iterdir())
+
+
+def test_only_the_search_page_may_run_webassembly(shipped_site):
+    """Pagefind's engine is WebAssembly; CSP's 'wasm-unsafe-eval' allows it on that page alone."""
+    import re
+
+    def script_src(page: str) -> str:
+        html = (shipped_site / page).read_text(encoding="utf-8")
+        return re.search(r'Content-Security-Policy" content="[^"]*script-src ([^;"]*)', html).group(1)
+
+    assert "'wasm-unsafe-eval'" in script_src("search.html")
+    assert "'unsafe-eval'" not in script_src("search.html").replace("'wasm-unsafe-eval'", "")
+    assert "wasm" not in script_src("content/index.html")
