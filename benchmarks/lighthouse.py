@@ -1,12 +1,14 @@
-"""Lighthouse scores (performance, accessibility, best practices, SEO) of three built pages.
+"""Lighthouse scores (performance, accessibility, best practices, SEO) of the five page types.
 
     python benchmarks/lighthouse.py [--site DIR] [--desktop]
 
-Runs npm's `lighthouse` with Debian's Chromium (CHROME_PATH=/usr/bin/chromium, headless,
---no-sandbox) against the home page, a policy page and a quiz page served on loopback. Not a
-CI gate: a report. Lighthouse is installed on first use into .isdp/tools/ (git-ignored), not
-into node_modules, so the test install stays small. The furo theme's plain page is scored
-in the same run as the baseline.
+Runs Lighthouse (npm devDependency, node_modules/lighthouse; `npm ci` installs it) with
+Debian's Chromium (CHROME_PATH=/usr/bin/chromium, headless, --no-sandbox; never a downloaded
+browser) on the home, a guidance, a policy, a quiz and the search page (with a query), in
+Lighthouse's mobile mode by default. The site is served as a production web server would
+serve it: brotli/gzip and cache headers (tests/support/web_server.py; the editor guide's
+publishing page lists the same rules for the agency's server). The furo theme's plain page,
+built in the same run and served the same way, is the baseline. Not a CI gate: a report.
 
 Lighthouse 13 needs Node 22.19+; Debian's Node is 20, so the 12.x line is pinned.
 """
@@ -26,21 +28,21 @@ sys.path.insert(0, str(REPO))
 
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.support.page_weight import build_plain_theme_site  # noqa: E402
-from tests.support.pages import page_types, quiz_pages, serve, site_or_build  # noqa: E402
+from tests.support.pages import page_types, quiz_pages, site_or_build  # noqa: E402
+from tests.support.web_server import serve_like_production  # noqa: E402
 
-LIGHTHOUSE = "lighthouse@12.8.2"
-TOOLS = REPO / ".isdp" / "tools" / LIGHTHOUSE.replace("@", "-")
+CLI = REPO / "node_modules" / "lighthouse" / "cli" / "index.js"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 
 
 def lighthouse_cli() -> Path:
-    cli = TOOLS / "node_modules" / "lighthouse" / "cli" / "index.js"
-    if not cli.exists():
-        print(f"installing {LIGHTHOUSE} into {TOOLS} (once) ...", file=sys.stderr)
-        TOOLS.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "install", "--prefix", str(TOOLS), "--no-audit", "--no-fund",
-                        "--silent", LIGHTHOUSE], check=True)
-    return cli
+    if not CLI.exists():
+        raise SystemExit(f"{CLI} is missing: run `npm ci` (lighthouse is a devDependency)")
+    return CLI
+
+
+def lighthouse_version() -> str:
+    return json.loads((CLI.parents[1] / "package.json").read_text(encoding="utf-8"))["version"]
 
 
 def scores(cli: Path, url: str, desktop: bool) -> tuple[dict[str, int], list[str]]:
@@ -76,19 +78,21 @@ def main() -> int:
             return 1
         types = page_types(site)
         quizzes = quiz_pages(site)
-        targets = {"home": types["home"], "policy": types["policy"],
-                   "quiz": quizzes[0] if quizzes else types["course module"]}
+        targets = {"home": types["home"], "guidance": types["guidance"], "policy": types["policy"],
+                   "quiz": quizzes[0] if quizzes else types["course module"],
+                   "search": "search.html?q=incident"}
         plain = build_plain_theme_site(Path(workdir))
         rows = []
-        with serve(plain) as base_url:
+        with serve_like_production(plain) as (base_url, _):
             rows.append(("baseline", "furo plain page", *scores(cli, f"{base_url}/index.html", args.desktop)))
-        with serve(site) as base_url:
+        with serve_like_production(site) as (base_url, _):
             for kind, path in targets.items():
                 if path is None:
                     rows.append((kind, "(no such page in this build)", None, []))
                     continue
                 rows.append((kind, path, *scores(cli, f"{base_url}/{path}", args.desktop)))
-    print(f"Lighthouse {LIGHTHOUSE.split('@')[1]}, {'desktop' if args.desktop else 'mobile'} preset")
+    print(f"Lighthouse {lighthouse_version()}, {'desktop' if args.desktop else 'mobile'} preset,"
+          " served with compression and cache headers")
     print(f"{'page':<10} {'path':<38} " + " ".join(f"{c[:14]:>14}" for c in CATEGORIES))
     for kind, path, result, lost in rows:
         values = " ".join(f"{result[c]:>14}" for c in CATEGORIES) if result else ""

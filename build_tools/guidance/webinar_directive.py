@@ -284,6 +284,10 @@ def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildE
     for doc in docnames:
         if doc in _parts(other):
             _parts(env)[doc] = _parts(other)[doc]
+    # pages read in a parallel worker that hold a {webinar-listing}
+    listings = getattr(other, "isdp_webinar_listings", set()) & docnames
+    if listings:
+        env.isdp_webinar_listings = getattr(env, "isdp_webinar_listings", set()) | listings  # type: ignore[attr-defined]
 
 
 def setup_webinars(app: Sphinx) -> None:

@@ -42,6 +42,8 @@ class Warn(StrEnum):
     """A webinar part is invalid, e.g. a video without WebVTT captions (WCAG 2.1 AA)."""
     CSP = "csp"
     """A page holds inline code that its Content-Security-Policy blocks."""
+    SEARCH = "search"
+    """The search index could not be written (build_tools/site/html/search.py)."""
 
 
 def warn(subtype: Warn, message: str, location: object = None) -> None:

@@ -84,11 +84,14 @@ def test_checklist_print_and_clear(page, site_server):
 def test_offline_search_finds_the_guidance_page(page, site_server, query, expected):
     foreign = _same_origin_only(page, site_server)
     page.goto(f"{site_server}/search.html?q={query}")
-    summary = page.locator("#search-results .search-summary")
-    summary.wait_for()
-    page.wait_for_function("document.querySelector('#search-results .search-summary')"
-                           ".textContent.includes('found')")
-    hrefs = page.locator("#search-results ul.search li a").evaluate_all("links => links.map(a => a.href)")
-    pages = {href.split(site_server + "/", 1)[-1].split(".html", 1)[0] for href in hrefs}
+    page.locator("#search-results .search-summary", has_text="found").wait_for()
+    links, more = page.locator("#search-results ul.search li a"), page.get_by_role("button", name="More results")
+    for _ in range(4):  # the search shows three results at a time: look at the first twelve
+        hrefs = links.evaluate_all("links => links.map(a => a.href)")
+        pages = {href.split(site_server + "/", 1)[-1].split(".html", 1)[0] for href in hrefs}
+        if pages & expected or not more.is_visible():
+            break
+        more.click()
+        links.nth(len(hrefs)).wait_for()
     assert pages & expected, f"{query!r} found {sorted(pages)}"
     assert not foreign, foreign

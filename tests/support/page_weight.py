@@ -1,9 +1,10 @@
-"""Page weight: the JS and CSS bytes a page makes the browser load, raw and gzip.
+"""Page weight: the HTML, JS and CSS bytes a page makes the browser load, raw and gzip.
 
 Measured in Chromium, so it counts exactly what a learner's browser fetches (including
 scripts a page adds while it loads), not what the HTML seems to list. Each file is
 gzip-compressed on its own at level 6, as a web server compresses a response. The course
-page budget (60 KB gzip) keeps training usable on a school's slow or shared connection.
+page budget (45 KB gzip, the page itself included) keeps training usable on a school's slow
+or shared connection.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-COURSE_PAGE_BUDGET_GZIP = 60 * 1024
-RESOURCE_TYPES = ("script", "stylesheet")
+COURSE_PAGE_BUDGET_GZIP = 45 * 1024
+RESOURCE_TYPES = ("document", "script", "stylesheet")
 
 
 @dataclass
@@ -39,7 +40,7 @@ def gzip_size(body: bytes) -> int:
 
 
 def measure(browser: Any, base_url: str, page_path: str) -> PageWeight:
-    """Load ``base_url/page_path`` in a fresh browser context and weigh its JS and CSS."""
+    """Load ``base_url/page_path`` in a fresh browser context and weigh it with its JS and CSS."""
     context = browser.new_context()
     try:
         page = context.new_page()
@@ -81,7 +82,7 @@ def build_plain_theme_site(workdir: Path) -> Path:
 
 
 def plain_theme_weight(browser: Any) -> PageWeight:
-    """The baseline: the JS and CSS of the theme's plain page, measured the same way."""
+    """The baseline: the theme's plain page with its JS and CSS, measured the same way."""
     from tests.support.pages import serve
 
     with tempfile.TemporaryDirectory(prefix="isdp-plain-") as workdir:

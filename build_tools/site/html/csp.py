@@ -158,7 +158,9 @@ def with_policy(app: Sphinx, pagename: str, html: str) -> str:
     connect = list(settings.xapi.lrs_origins)
     preview_scripts, preview_connect = _preview_sources(app.config.isdp_preview_ws)
     allowed = [script.hash for script in settings.csp.inline_scripts]
-    new_html, code = apply(html, [*connect, *preview_connect], preview_scripts, allowed)
+    # The search page runs Pagefind's WebAssembly (search.py); no other page may compile any.
+    wasm = ("'wasm-unsafe-eval'",) if pagename == "search" else ()
+    new_html, code = apply(html, [*connect, *preview_connect], (*preview_scripts, *wasm), allowed)
     location = (pagename, None) if pagename in app.env.all_docs else f"{pagename}.html"
     for line, what in code.blocked:
         warn(Warn.CSP, f"{what} (line {line} of the built page) is blocked by the "

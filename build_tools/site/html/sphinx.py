@@ -1,5 +1,5 @@
 """The HTML pages: sidebar navigation, Content-Security-Policy, template bridge,
-accessibility fixes and the search index's stemmer."""
+accessibility fixes, the search index, what each page loads and its minification."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from sphinx.application import Sphinx
 
 from build_tools.core.errors import ContentError
 from build_tools.site.html.accessibility import setup_accessibility
+from build_tools.site.html.assets import setup_assets
 from build_tools.site.html.csp import setup_csp
+from build_tools.site.html.minify import setup_minify
 from build_tools.site.html.navigation import setup_navigation
 from build_tools.site.html.search import setup_search
 from build_tools.site.html.template_bridge import setup_page_templates
@@ -21,6 +23,8 @@ def setup(app: Sphinx) -> None:
     setup_page_templates(app)
     setup_accessibility(app)
     setup_search(app)
+    setup_assets(app)
+    setup_minify(app)
 
 
 def check(srcdir: Path, docnames: set[str]) -> list[ContentError]:
