@@ -135,6 +135,7 @@ class Evidence:
     """What the answers prove, per learner key (before the roster join)."""
 
     module_passed: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    module_registration: dict[tuple[str, str, str], str] = field(default_factory=dict)  # of that pass
     started: set[tuple[str, str]] = field(default_factory=set)
     attempts_below: list[tuple[str, str]] = field(default_factory=list)  # (course id, time)
     questions: dict[tuple[str, str], list[int]] = field(default_factory=dict)
@@ -258,13 +259,14 @@ def evidence(conn: sqlite3.Connection, courses: list[RequiredCourse], profile: P
             attempt[0] += right
             if moment > attempt[1]:
                 attempt[1] = moment
-    for (who, course_id, _, module), (right, moment) in attempts.items():
+    for (who, course_id, reg, module), (right, moment) in attempts.items():
         course = by_id[course_id]
         found.started.add((who, course_id))
         if right >= course.mastery_score * course.questions_of(module) - 1e-9:
             slot = (who, course_id, module)
             if slot not in found.module_passed or moment < found.module_passed[slot]:
                 found.module_passed[slot] = moment
+                found.module_registration[slot] = reg  # certificates' verification code
         else:
             found.attempts_below.append((course_id, moment))
     return found
