@@ -1,0 +1,188 @@
+"""What a learner sees of their record, in real Chromium against a real Ralph: the status
+panel's three states (online: recorded; LRS unreachable: waiting, counted in answers; storage
+full: not recorded), practice mode from a bookmark or a new tab, the landing page's
+confirmation, the course-complete confirmation and the printable certificate, whose
+verification code the training report (built from the same Ralph's statements) lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import socket
+
+from build_tools.reports.courses import load_required_courses
+from build_tools.reports.training import Rules, build_report
+from build_tools.reports.verification import verification_codes
+from build_tools.store import sqlite as store
+from build_tools.xapi.links import launch_link, learner_actor
+from build_tools.xapi.profile import Profile, cycle_of
+
+from .conftest import FAST_RETRY, PANEL, REPO, answer, panel_state, shot, wait_state, wrong_choice
+
+HOME = "https://www.mdek12.org"
+COURSE = "security-awareness"
+MODULE_PAGE = "courses/security-awareness/{}.html"
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def module_url(web, module: str) -> str:
+    return f"{web.url}/{MODULE_PAGE.format(module)}"
+
+
+def panel_text(page) -> str:
+    return page.locator(PANEL).first.inner_text()
+
+
+def test_online_recorded_then_course_complete_and_a_certificate_the_report_confirms(page, web, lrs, keys, tmp_path):
+    page.add_init_script(FAST_RETRY)
+    page.set_viewport_size({"width": 1100, "height": 900})
+    page.goto(lrs.link(web, lrs.ada, page="courses/index.html"))
+    # The landing page confirms the link: for whom, which district, in a live region.
+    panel = page.locator(PANEL).first
+    assert panel.get_attribute("role") == "status" and panel.get_attribute("aria-live") == "polite"
+    landing = panel_text(page)
+    assert f"Your personal link is active for employee {lrs.ada} (district LEA code 2520)" in landing
+    shot(page, "1-landing-personal-link")
+
+    modules = list(keys[COURSE])
+    course_modules = json.loads(page.locator('meta[name="isdp-xapi-profile"]').get_attribute("content"))["courses"][COURSE]
+    assert sorted(modules) == sorted(course_modules)
+    for index, module in enumerate(course_modules):
+        page.goto(module_url(web, module))
+        for qid, correct in keys[COURSE][module]:
+            answer(page, qid, correct)
+        wait_state(page, "recorded")
+        box = page.locator("[data-isdp-quiz-result] .isdp-result-status")
+        assert box.get_attribute("data-isdp-state") == "recorded" and "Recorded" in box.inner_text()
+        assert box.get_attribute("aria-live") is None, "one live region per page, not two"
+        complete = page.locator(".isdp-course-complete")
+        if index < len(course_modules) - 1:
+            assert complete.count() == 0, f"course complete after {index + 1} module(s)?"
+        if index == 0:
+            shot(page, "2-module-recorded")
+    assert "Course complete" in complete.inner_text()
+    page.wait_for_function("() => document.querySelector('.isdp-course-complete').textContent"
+                           ".includes('the course counts')")
+    complete.scroll_into_view_if_needed()
+    shot(page, "3-course-complete")
+
+    # The course page says so too, and links the certificate.
+    page.goto(f"{web.url}/courses/{COURSE}/index.html")
+    assert "Course complete" in page.locator(".isdp-course-complete").inner_text()
+    page.locator(".isdp-certificate-link").click()
+    page.wait_for_selector("[data-isdp-certificate]:not([hidden])")
+    certificate = page.locator("[data-isdp-certificate]").inner_text()
+    title = next(c.title for c in load_required_courses(REPO) if c.id == COURSE)
+    cycle = cycle_of(dt.datetime.now(dt.UTC))
+    code = page.locator('[data-isdp-field="code"]').inner_text()
+    for part in (lrs.ada, "LEA code 2520", title, cycle, "Certificate of completion",
+                 dt.datetime.now(dt.UTC).strftime("%Y")):
+        assert part in certificate, part
+    assert len(code) == 11 and code[5] == "-"
+    shot(page, "4-certificate-screen")
+
+    # Print: the certificate alone (no sidebar, notice or buttons), black on white.
+    page.emulate_media(media="print")
+    visible = page.evaluate("""() => Object.fromEntries(['.sidebar-drawer', '.toc-drawer',
+        '.isdp-certificate-actions', '.mobile-header', '.related-pages', '[data-isdp-certificate]']
+        .map(s => [s, [...document.querySelectorAll(s)].some(e => getComputedStyle(e).display !== 'none')]))""")
+    assert visible == {".sidebar-drawer": False, ".toc-drawer": False, ".isdp-certificate-actions": False,
+                       ".mobile-header": False, ".related-pages": False, "[data-isdp-certificate]": True}
+    colour = page.locator("[data-isdp-certificate]").evaluate("e => getComputedStyle(e).color")
+    assert colour == "rgb(0, 0, 0)"
+    pdf = page.pdf(format="Letter", landscape=True, prefer_css_page_size=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the certificate prints on one page"
+    shot(page, "5-certificate-print")
+    page.emulate_media(media="screen")
+
+    # The report, from the very statements Ralph holds, lists the same code for this learner.
+    conn = store.connect(tmp_path / "store.sqlite")
+    conn.execute("BEGIN")
+    store.insert(conn, [store.columns(s) for s in lrs.statements()])
+    conn.execute("COMMIT")
+    report = build_report(conn, lrs.learners, load_required_courses(REPO),
+                          Profile("https://www.mdek12.org/isdp/xapi"), cycle, rules=Rules())
+    row = next(r for r in report.rows if r.employee.employee_id == lrs.ada)
+    assert row.courses[COURSE].state == "passed"
+    assert verification_codes(report)[(lrs.ada, COURSE)] == code
+
+
+def test_outage_waiting_counts_answers_not_statements(page, web, lrs, keys):
+    """The LRS endpoint of the link is a closed port: nothing is acknowledged."""
+    learner = lrs.learners[0]
+    link = launch_link(web.url, f"http://127.0.0.1:{closed_port()}/xAPI/", learner_actor(learner, HOME),
+                       lrs.auth[learner.employee_id], lea=learner.lea_code, page=MODULE_PAGE.format("phishing"))
+    page.add_init_script(FAST_RETRY)
+    page.goto(link)
+    questions = keys[COURSE]["phishing"]
+    for qid, correct in questions[:2]:
+        answer(page, qid, correct)
+    page.wait_for_function("s => document.querySelector(s).textContent.includes('cannot be reached')", arg=PANEL)
+    assert panel_state(page) == "waiting"
+    assert "2 answers are saved in this browser" in panel_text(page)
+    for qid, correct in questions[2:]:
+        answer(page, qid, correct)
+    # The module's result adds completed/passed/terminated (and initialized came first): the
+    # panel still counts the learner's answers.
+    page.wait_for_function("([s, n]) => document.querySelector(s).textContent.includes(n + ' answers are saved')",
+                           arg=[PANEL, len(questions)])
+    queued = page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('isdp.xapi.q.')).length")
+    assert queued == len(questions) + 4
+    result = page.locator("[data-isdp-quiz-result]")
+    assert "Passed" in result.inner_text()
+    box = result.locator(".isdp-result-status")
+    assert box.get_attribute("data-isdp-state") == "waiting"
+    assert "not yet in your training record" in box.inner_text()
+    assert "Do not clear this browser's data" in box.inner_text()
+    assert page.locator(".isdp-course-complete").count() == 0
+    box.scroll_into_view_if_needed()
+    shot(page, "6-outage-waiting-result")
+    page.evaluate("window.scrollTo(0, 0)")
+    shot(page, "7-outage-waiting-top")
+
+
+def test_storage_full_says_not_recorded_and_what_to_do(page, web, lrs, keys):
+    page.goto(lrs.link(web, lrs.ada, page=MODULE_PAGE.format("phishing")))
+    filled = page.evaluate("""() => {
+        const chunk = 'x'.repeat(256 * 1024); let i = 0;
+        try { for (;;) { localStorage.setItem('junk.' + i, chunk); i++; } } catch (e) { return i; }
+    }""")
+    assert filled > 0
+    qid, correct = keys[COURSE]["phishing"][0]
+    answer(page, qid, correct)
+    wait_state(page, "not-recorded")
+    text = panel_text(page)
+    assert "storage is full" in text
+    assert lrs.statements() == []
+    shot(page, "8-storage-full")
+
+
+def test_practice_mode_from_a_bookmark_or_a_new_tab(page, web, lrs, keys):
+    page.goto(lrs.link(web, lrs.ada, page="courses/index.html"))
+    assert "personal link is active" in panel_text(page)
+    # A new tab on the same browser: no launch, so practice, said plainly with how to record.
+    tab = page.context.new_page()
+    tab.goto(module_url(web, "phishing"))
+    wait_state(tab, "not-recorded")
+    text = panel_text(tab)
+    assert text.startswith("Not recorded") and "Practice mode" in text
+    assert "open the personal link you received by email again" in text
+    assert "a bookmark or a new tab does not carry it" in text
+    qid, correct = keys[COURSE]["phishing"][0]
+    answer(tab, qid, wrong_choice(tab, qid, correct))
+    assert panel_state(tab) == "not-recorded"
+    shot(tab, "9-practice-new-tab")
+    # The certificate page in that tab has nothing to show, and says why.
+    tab.goto(f"{web.url}/courses/certificate.html?course={COURSE}")
+    notice = tab.locator("[data-isdp-certificate-notice]").inner_text()
+    assert notice.startswith("Practice mode") and "personal link" in notice
+    assert tab.locator("[data-isdp-certificate]").is_hidden()
+    assert lrs.statements() == []
+    tab.close()
