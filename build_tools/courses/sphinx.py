@@ -92,7 +92,7 @@ def _assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctre
     """The quiz runtime loads only on course pages."""
     if pagename.startswith(f"{COURSES_DIR}/") and app.builder.format == "html":
         app.add_css_file("quiz.css")
-        app.add_js_file("quiz.js", defer="defer")
+        app.add_js_file("isdp/quiz.js", type="module")  # modules are deferred
 
 
 CERTIFICATE_PAGE = f"{COURSES_DIR}/certificate"

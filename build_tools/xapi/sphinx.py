@@ -1,8 +1,8 @@
 """Put the tracking runtime on the pages that need it, with the xAPI profile as data.
 
-``tracking.js`` never hard-codes an IRI: each quiz page (and every page under ``courses/``,
-where personal launch links land) carries ``<meta name="isdp-xapi-profile">`` generated from
-``build_tools.xapi.profile.Profile.as_json()``. A meta tag, not an inline script, so the
+The runtime (ES modules under ``static/isdp/``, entry ``isdp/tracking.js``) never hard-codes
+an IRI: each quiz page (and every page under ``courses/``, where personal launch links land)
+carries ``<meta name="isdp-xapi-profile">`` generated from ``Profile.as_json()``. A meta tag, not an inline script, so the
 Content-Security-Policy can forbid inline scripts. No credential is ever written here.
 """
 
@@ -22,9 +22,9 @@ from build_tools.core.errors import ContentError, ContentErrors
 from build_tools.site.config import site_settings
 from build_tools.xapi.profile import Profile
 
-SCRIPT = "tracking.js"
-# Loaded before the quiz runtime (lower priority number first) so that it listens before
-# the first quiz event is dispatched.
+SCRIPT = "isdp/tracking.js"
+# Module scripts run in document order: tracking (lower priority number first) listens
+# before the quiz runtime dispatches its first event.
 SCRIPT_PRIORITY = 200
 
 
@@ -63,7 +63,7 @@ def _add_runtime(app: Sphinx, pagename: str, templatename: str, context: dict, d
     context["metatags"] = context.get("metatags", "") + (
         f'\n    <meta name="isdp-xapi-profile" content="{escape(cached)}" />'
     )
-    app.add_js_file(SCRIPT, priority=SCRIPT_PRIORITY)
+    app.add_js_file(SCRIPT, priority=SCRIPT_PRIORITY, type="module")
 
 
 def _forget_profile(app: Sphinx, env) -> None:

@@ -39,7 +39,7 @@ def test_the_package_describes_the_course_and_holds_its_pages(tmp_path):
             assert au.get("moveOn") == "Passed" and au.get("masteryScore") == "0.8"
             assert au.find("c:title/c:langstring", NS).text.strip()
             assert b"data-isdp-quiz" in archive.read(url) and b"tracking.js" in archive.read(url)
-        assert "_static/tracking.js" in names and "_static/quiz.js" in names
+        assert "_static/isdp/tracking.js" in names and "_static/isdp/quiz.js" in names
     assert not list(tmp_path.glob(".*.tmp"))
 
 
