@@ -6,6 +6,7 @@ verification code the training report (built from the same Ralph's statements) l
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import re
@@ -48,6 +49,7 @@ def test_online_recorded_then_course_complete_and_a_certificate_the_report_confi
     panel = page.locator(PANEL).first
     assert panel.get_attribute("role") == "status" and panel.get_attribute("aria-live") == "polite"
     landing = panel_text(page)
+    assert landing.startswith("Personal link active")
     assert f"Your personal link is active for employee {lrs.ada} (district LEA code 2520)" in landing
     shot(page, "1-landing-personal-link")
 
@@ -127,11 +129,13 @@ def test_outage_waiting_counts_answers_not_statements(page, web, lrs, keys):
     page.wait_for_function("s => document.querySelector(s).textContent.includes('cannot be reached')", arg=PANEL)
     assert panel_state(page) == "waiting"
     assert "2 answers are saved in this browser" in panel_text(page)
+    assert page.locator(PANEL).first.get_attribute("aria-live") == "polite"
     for qid, correct in questions[2:]:
         answer(page, qid, correct)
     # The module's result adds completed/passed/terminated (and initialized came first): the
     # panel still counts the learner's answers.
-    page.wait_for_function("([s, n]) => document.querySelector(s).textContent.includes(n + ' answers are saved')",
+    page.wait_for_function("([s, n]) => document.querySelector(s).textContent"
+                           ".includes(n + ' answers and your module result are saved')",
                            arg=[PANEL, len(questions)])
     queued = page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('isdp.xapi.q.')).length")
     assert queued == len(questions) + 4
@@ -150,9 +154,14 @@ def test_outage_waiting_counts_answers_not_statements(page, web, lrs, keys):
 
 def test_storage_full_says_not_recorded_and_what_to_do(page, web, lrs, keys):
     page.goto(lrs.link(web, lrs.ada, page=MODULE_PAGE.format("phishing")))
+    # Junk until not even one more character fits (big pieces first, then smaller ones).
     filled = page.evaluate("""() => {
-        const chunk = 'x'.repeat(256 * 1024); let i = 0;
-        try { for (;;) { localStorage.setItem('junk.' + i, chunk); i++; } } catch (e) { return i; }
+        let i = 0;
+        for (const size of [262144, 16384, 1024, 64, 1]) {
+            const chunk = 'x'.repeat(size);
+            try { for (;;) { localStorage.setItem('junk.' + i, chunk); i++; } } catch (e) { /* next size */ }
+        }
+        return i;
     }""")
     assert filled > 0
     qid, correct = keys[COURSE]["phishing"][0]
@@ -161,6 +170,7 @@ def test_storage_full_says_not_recorded_and_what_to_do(page, web, lrs, keys):
     text = panel_text(page)
     assert "storage is full" in text
     assert lrs.statements() == []
+    page.evaluate("window.scrollTo(0, 0)")
     shot(page, "8-storage-full")
 
 
@@ -178,6 +188,7 @@ def test_practice_mode_from_a_bookmark_or_a_new_tab(page, web, lrs, keys):
     qid, correct = keys[COURSE]["phishing"][0]
     answer(tab, qid, wrong_choice(tab, qid, correct))
     assert panel_state(tab) == "not-recorded"
+    tab.evaluate("window.scrollTo(0, 0)")
     shot(tab, "9-practice-new-tab")
     # The certificate page in that tab has nothing to show, and says why.
     tab.goto(f"{web.url}/courses/certificate.html?course={COURSE}")
@@ -186,3 +197,48 @@ def test_practice_mode_from_a_bookmark_or_a_new_tab(page, web, lrs, keys):
     assert tab.locator("[data-isdp-certificate]").is_hidden()
     assert lrs.statements() == []
     tab.close()
+
+
+# The lightest and darkest pixel of an element as drawn (its screenshot, decoded by the
+# page's own canvas): native disabled controls have no computed colour worth reading.
+DRAWN_CONTRAST = """async (b64) => {
+    const img = new Image(); img.src = 'data:image/png;base64,' + b64; await img.decode();
+    const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
+    const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+    const d = g.getImageData(0, 0, c.width, c.height).data;
+    const lin = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    let lo = 1, hi = 0;
+    for (let i = 0; i < d.length; i += 4) {
+        const l = 0.2126 * lin(d[i]) + 0.7152 * lin(d[i + 1]) + 0.0722 * lin(d[i + 2]);
+        lo = Math.min(lo, l); hi = Math.max(hi, l);
+    }
+    return (hi + 0.05) / (lo + 0.05);
+}"""
+
+
+def drawn_contrast(page, locator) -> float:
+    return page.evaluate(DRAWN_CONTRAST, base64.b64encode(locator.screenshot()).decode("ascii"))
+
+
+def test_answered_choices_stay_readable_and_the_result_links_are_apart(page, web, keys):
+    """WCAG 1.4.11: a disabled radio or checkbox, as drawn, still stands out at 3:1 from the
+    question box, in the light and the dark scheme; "Next module" and "Course progress" are
+    two targets, not one run-on link."""
+    page.goto(module_url(web, "phishing"))
+    questions = keys[COURSE]["phishing"]
+    for qid, correct in questions:
+        answer(page, qid, correct)
+    ratios = {}
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for kind in ("radio", "checkbox"):
+            control = page.locator(f'.isdp-quiz-choice input[type="{kind}"]:disabled:not(:checked)').first
+            ratios[f"{scheme} {kind}"] = round(drawn_contrast(page, control), 1)
+    assert min(ratios.values()) >= 3, ratios
+    page.emulate_media(color_scheme="light")
+    links = page.locator(".isdp-result-actions a")
+    assert links.all_inner_texts() == ["Next module", "Course progress"]
+    first, second = (links.nth(i).bounding_box() for i in range(2))
+    gap = second["x"] - (first["x"] + first["width"])
+    assert gap >= 16 or second["y"] >= first["y"] + first["height"], (first, second)
+    print({"disabled_control_contrast": ratios, "gap_between_links_px": round(gap)})

@@ -39,7 +39,7 @@ def _launch(harness, lrs, web, **kwargs):
 def _finished(page):
     page.wait_for_function(
         f"() => window.isdpTracking.idle() && "
-        f"document.querySelector('{STATUS}').textContent.startsWith('Your result is recorded')"
+        f"document.querySelector('{STATUS}').textContent.includes('Your result is recorded')"
     )
 
 

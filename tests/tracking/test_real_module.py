@@ -33,7 +33,7 @@ def _answer(page, qid: str, choices: list[str]) -> None:
 def _recorded(page, text="Recorded"):
     page.wait_for_function(
         "([s, t]) => window.isdpTracking.idle() && "
-        "document.querySelector(s).textContent.startsWith(t)",
+        "document.querySelector(s).textContent.includes(t)",
         arg=[STATUS, text],
         timeout=30_000,
     )

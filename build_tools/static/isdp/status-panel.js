@@ -30,45 +30,54 @@ function el(tag, className, text) {
 }
 const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-/* Answers (answered statements) of this learner still in the outbox. */
-export function waitingAnswers(storage, launch, answeredVerb) {
-  if (!launch || !launch.key) { return 0; }
-  let count = 0;
-  for (const key of keysWith(storage, `${QUEUE_PREFIX}${ownerHash(launch.key)}.`)) {
-    const entry = getJSON(storage, key);
-    if (entry && entry.statement && entry.statement.verb && entry.statement.verb.id === answeredVerb) { count += 1; }
+/* Answers (answered statements) still in the outbox: this learner's, or without a launch
+   everybody's (kept from an earlier visit). */
+export function waiting(storage, launch, verbs = {}) {
+  const prefix = launch && launch.key ? `${QUEUE_PREFIX}${ownerHash(launch.key)}.` : QUEUE_PREFIX;
+  const found = { answers: 0, results: 0 };
+  for (const key of keysWith(storage, prefix)) {
+    const verb = ((getJSON(storage, key) || {}).statement || {}).verb;
+    const id = verb && verb.id;
+    if (id && id === verbs.answered) { found.answers += 1; }
+    if (id && (id === verbs.passed || id === verbs.failed)) { found.results += 1; }  // a module's result
   }
-  return count;
+  return found;
 }
 
 /* The learner's words for a status report: {state, title, text, todo}. */
-export function describe(report, { answers = 0, learner = null } = {}) {
+export function describe(report, { answers = 0, results = 0, learner = null } = {}) {
   const state = report.state;
   const who = learner ? `employee ${learner.key}${learner.lea ? ` (district LEA code ${learner.lea})` : ""}` : null;
   if (state === "recorded") {
-    return { state, title: TITLES.recorded, text: report.text, todo: "" };
+    return { state, title: TITLES.recorded, text: report.pending === 0 && /^Recorded/.test(report.text)
+      ? "Your training record has every answer you checked on this page." : report.text, todo: "" };
   }
   if (state === "waiting") {
     if (!report.pending) {
-      return { state, title: "Ready to record", text: who
+      return { state, title: who ? "Personal link active" : "Ready to record", ready: true, text: who
         ? `Your personal link is active for ${who}. Each answer you check is saved in this browser, then sent to your training record.`
         : report.text, todo: "" };
     }
-    const what = answers ? `${plural(answers, "answer")} ${answers === 1 ? "is" : "are"}` : "Your result is";
+    const result = results > 0;
+    const what = !answers ? (result ? "Your module result is" : "Your progress is")
+      : `${plural(answers, "answer")}${result ? " and your module result" : ""} ${answers === 1 && !result ? "is" : "are"}`;
     const offline = /cannot be reached/.test(report.text);
     return { state, title: TITLES.waiting,
       text: `${what} saved in this browser and not yet in your training record${offline ? ": the record cannot be reached right now" : ""}.`,
       todo: "They are sent automatically; you can keep working. Do not clear this browser's data " +
         "until this says Recorded. If you close the tab, open your personal link again later on this device to send them." };
   }
-  return { state: "not-recorded", title: TITLES["not-recorded"], text: report.text,
-    todo: report.mode === "practice"
-      ? "To record: open the personal link you received by email again (a bookmark or a new tab does not carry it), or launch the course from your learning system."
-      : "" };
+  if (report.mode === "practice" && /^Practice mode/.test(report.text)) {
+    const kept = answers ? ` ${plural(answers, "answer")} from an earlier visit ${answers === 1 ? "is" : "are"} kept in this browser and will be sent then.` : "";
+    return { state: "not-recorded", title: TITLES["not-recorded"],
+      text: "Practice mode: this tab was not opened from your personal training link, so your answers here are not recorded. You can still practise.",
+      todo: "To record: open the personal link you received by email again (a bookmark or a new tab does not carry it), or launch the course from your learning system." + kept };
+  }
+  return { state: "not-recorded", title: TITLES["not-recorded"], text: report.text, todo: "" };
 }
 
-function render(panel, words, { live }) {
-  panel.className = `isdp-status isdp-status-${words.state}`;
+function render(panel, words, { live, base }) {
+  panel.className = `${base} isdp-status isdp-status-${words.ready ? "ready" : words.state}`;
   panel.setAttribute("data-isdp-state", words.state);
   if (live) {
     panel.setAttribute("role", "status");
@@ -118,6 +127,7 @@ function start() {
   const launch = getJSON(sessionStorage, LAUNCH_KEY);
   let report = null;
 
+  if (document.querySelector("[data-isdp-certificate-page]")) { return; }  // it says its own
   // The page's status slot (module pages), or one at the top of a course or the course list.
   let slots = Array.from(document.querySelectorAll("[data-isdp-tracking-status]"));
   if (!slots.length) {
@@ -141,14 +151,14 @@ function start() {
 
   function paint() {
     if (!report) { return; }
-    const words = describe(report, { answers: waitingAnswers(localStorage, launch, P.verbs && P.verbs.answered), learner });
-    for (const slot of slots) { render(slot, words, { live: true }); }
+    const words = describe(report, { ...waiting(localStorage, launch, P.verbs), learner });
+    for (const slot of slots) { render(slot, words, { live: true, base: "isdp-tracking-status" }); }
     for (const box of document.querySelectorAll("[data-isdp-quiz-result]")) {
       const text = box.querySelector("[data-isdp-result-text]");
       if (!text || !text.querySelector(".isdp-score")) { continue; }  // only once there is a result
       let copy = box.querySelector(".isdp-result-status");
       if (!copy) { copy = el("div", "isdp-result-status"); text.after(copy); }
-      render(copy, words, { live: false });
+      render(copy, words, { live: false, base: "isdp-result-status" });
     }
     const done = completion();
     const host = onCoursePage ? slots[0] : document.querySelector("[data-isdp-quiz-result]");
