@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import os
 import subprocess
+import sys
 
 import pytest
 
@@ -18,11 +20,15 @@ def test_node_unit_tests_pass():
     node = shutil.which("node")
     if node is None:
         pytest.fail("Node.js 20 is not installed (see .ci/install)")
-    run = subprocess.run([node, "--test", "tests/js"], cwd=REPO, capture_output=True, text=True, timeout=120)
+    # ISDP_PYTHON: seal.test.js checks the browser against what Python seals.
+    env = {**os.environ, "ISDP_PYTHON": sys.executable, "PYTHONPATH": str(REPO)}
+    run = subprocess.run([node, "--test", "tests/js"], cwd=REPO, capture_output=True, text=True,
+                         timeout=120, env=env)
     summary = [line for line in run.stdout.splitlines() if line.startswith(("# pass", "# fail"))]
     print("\n".join(summary))
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert summary and summary[0] != "# pass 0", "node --test ran no test"
+    assert "# skipped 0" in run.stdout, "every node test runs under pytest"
 
 
 def test_the_node_tests_use_the_profile_the_build_writes():

@@ -110,11 +110,7 @@ class QuizDirective(QuizSpec, CourseDirective):
             node += prompt
         group = qn.quiz_choices()
         group += qn.quiz_stem("", "", *stem_paragraph.children)
-        answer = qn.quiz_answer()
-        several = len(question.correct) > 1
-        key = nodes.paragraph("", "Correct answers:" if several else "Correct answer: ")
-        # Several answers are a list: labels are sentences, "domain.; It threatens" read badly.
-        key_list = nodes.bullet_list(classes=["isdp-quiz-key"])
+        answer = qn.quiz_answer()  # no "Correct answer" line: nothing names the key (sealing.py)
         for choice in question.choices:
             label, messages = self.state.inline_text(choice.label, choice.line)
             for child in label:
@@ -131,17 +127,8 @@ class QuizDirective(QuizSpec, CourseDirective):
             )
             self.parse_fragment(choice.feedback, feedback)
             answer += feedback
-            if choice.correct:
-                label_copy = nodes.strong("", "", *[n.deepcopy() for n in label])
-                if several:
-                    key_list += nodes.list_item("", nodes.paragraph("", "", label_copy))
-                else:
-                    key += label_copy
             group.extend(messages)
         node += group
-        answer.insert(0, key)
-        if several:
-            answer.insert(1, key_list)
         answer += self.parse_fragment(question.explanation, qn.quiz_explanation())
         node += answer
         return [node]

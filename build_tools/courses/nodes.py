@@ -7,6 +7,7 @@ sense in a browser (progress slots, the result panel).
 
 from __future__ import annotations
 
+import base64
 from html import escape
 from typing import Any
 
@@ -14,7 +15,11 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from build_tools.courses import sealing
 from build_tools.courses.questions import HINTS
+
+NO_SCRIPT = ("Checking and recording your answers needs JavaScript. Turn it on in this browser "
+             "to take the quiz; the reading on this page is complete without it.")
 
 
 class quiz_question(nodes.General, nodes.Element):
@@ -38,7 +43,8 @@ class quiz_choice(nodes.General, nodes.TextElement):
 
 
 class quiz_answer(nodes.General, nodes.Element):
-    """The key, per-choice feedback and explanation; readable without JavaScript."""
+    """Per-choice feedback and the explanation: sealed in HTML (sealing.py), opened by the
+    browser once the learner has answered; plain in other builders."""
 
 
 class quiz_feedback(nodes.General, nodes.Element):
@@ -78,6 +84,9 @@ def _data(**attributes: object) -> str:
 
 
 def visit_question(self, node: quiz_question) -> None:
+    # A new salt each time the page is written: no key, only its salted hash (sealing.py).
+    salt = sealing.new_salt()
+    self._isdp_salt = salt
     self.body.append(
         f'<div class="isdp-quiz" id="{escape(node["qid"])}" data-isdp-quiz=""'
         + _data(
@@ -85,8 +94,9 @@ def visit_question(self, node: quiz_question) -> None:
             module=node["module"],
             question=node["qid"],
             kind=node["kind"],
-            correct=" ".join(node["correct"]),
             select=node.get("select"),
+            salt=base64.b64encode(salt).decode(),
+            key_hash=sealing.key_hash(salt, list(node["correct"])),
         )
         + ">\n"
     )
@@ -105,7 +115,14 @@ def visit_choices(self, node: quiz_choices) -> None:
 
 
 def depart_choices(self, node: quiz_choices) -> None:
-    self.body.append("</ul>\n</fieldset>\n")
+    # The button is in the HTML (disabled until the runtime is ready), so nothing shifts
+    # when the page comes alive.
+    self.body.append(
+        "</ul>\n</fieldset>\n"
+        '<button type="button" class="isdp-quiz-check" disabled>Check answer</button>\n'
+        '<div class="isdp-quiz-status" role="status" aria-live="polite"></div>\n'
+        f'<noscript><p class="isdp-quiz-nojs">{NO_SCRIPT}</p></noscript>\n'
+    )
 
 
 def visit_stem(self, node: quiz_stem) -> None:
@@ -134,7 +151,7 @@ def visit_choice(self, node: quiz_choice) -> None:
     self.body.append(
         f'<li class="isdp-quiz-choice" data-isdp-choice="{escape(cid)}">'
         f'<input type="{kind}" name="{escape(qid)}" id="{escape(qid)}-{escape(cid)}" '
-        f'value="{escape(cid)}"> <label for="{escape(qid)}-{escape(cid)}">'
+        f'value="{escape(cid)}" autocomplete="off"> <label for="{escape(qid)}-{escape(cid)}">'
     )
 
 
@@ -143,21 +160,33 @@ def depart_choice(self, node: quiz_choice) -> None:
 
 
 def visit_answer(self, node: quiz_answer) -> None:
+    self.body.append('<div class="isdp-quiz-answer" hidden>\n')
+
+
+def _start_sealed(self, node: nodes.Element) -> None:
+    self._isdp_sealed_from = len(self.body)
+
+
+def _end_sealed(self, label: str, payload: dict) -> str:
+    """Take what the children wrote since _start_sealed() out of the page, sealed."""
+    start = self._isdp_sealed_from
+    html = "".join(self.body[start:])
+    del self.body[start:]
+    return escape(sealing.seal(self._isdp_salt, label, {**payload, "html": html}))
+
+
+def depart_feedback(self, node: quiz_feedback) -> None:
+    cid = node["cid"]
+    correct = cid in node.parent.parent["correct"]
+    sealed = _end_sealed(self, sealing.feedback_label(cid), {"correct": correct})
     self.body.append(
-        '<details class="isdp-quiz-answer"><summary>Answer and explanation</summary>\n'
+        f'<div class="isdp-quiz-feedback"{_data(feedback=cid)} data-isdp-sealed="{sealed}"></div>\n'
     )
 
 
-def depart_answer(self, node: quiz_answer) -> None:
-    self.body.append("</details>\n")
-
-
-def visit_feedback(self, node: quiz_feedback) -> None:
-    self.body.append(f'<div class="isdp-quiz-feedback"{_data(feedback=node["cid"])}>\n')
-
-
-def visit_explanation(self, node: quiz_explanation) -> None:
-    self.body.append('<div class="isdp-quiz-explanation">\n')
+def depart_explanation(self, node: quiz_explanation) -> None:
+    sealed = _end_sealed(self, sealing.EXPLANATION_LABEL, {})
+    self.body.append(f'<div class="isdp-quiz-explanation" data-isdp-sealed="{sealed}"></div>\n')
 
 
 def visit_scenario(self, node: quiz_scenario) -> None:
@@ -185,8 +214,9 @@ def visit_module_status(self, node: quiz_module_status) -> None:
 
 
 def visit_result(self, node: quiz_result) -> None:
+    total = node.get("total", 0)
     self.body.append(
-        '<section class="isdp-quiz-result" data-isdp-quiz-result="" hidden'
+        '<section class="isdp-quiz-result" data-isdp-quiz-result=""'
         + _data(
             course=node["course"],
             module=node["module"],
@@ -198,9 +228,14 @@ def visit_result(self, node: quiz_result) -> None:
         + ' aria-labelledby="isdp-result-heading">\n'
         '<h2 id="isdp-result-heading">Your result</h2>\n'
         '<div class="isdp-quiz-result-text" data-isdp-result-text="" role="status" '
-        'aria-live="polite"></div>\n</section>\n'
+        f'aria-live="polite">{answer_all(total)} to see your score.</div>\n'
+        f'<noscript><p class="isdp-quiz-nojs">{NO_SCRIPT}</p></noscript>\n</section>\n'
     )
     raise nodes.SkipNode
+
+
+def answer_all(total: int) -> str:
+    return "Answer the question" if total == 1 else f"Answer all {total} questions"
 
 
 def _uri(self, docname: str | None) -> str | None:
@@ -261,9 +296,9 @@ def setup_nodes(app: Sphinx) -> None:
         quiz_choices: (visit_choices, depart_choices),
         quiz_stem: (visit_stem, depart_stem),
         quiz_choice: (visit_choice, depart_choice),
-        quiz_answer: (visit_answer, depart_answer),
-        quiz_feedback: (visit_feedback, depart_div),
-        quiz_explanation: (visit_explanation, depart_div),
+        quiz_answer: (visit_answer, depart_div),
+        quiz_feedback: (_start_sealed, depart_feedback),
+        quiz_explanation: (_start_sealed, depart_explanation),
         quiz_scenario: (visit_scenario, depart_div),
         course_title: (visit_course_title, depart_course_title),
         quiz_module_status: (visit_module_status, None),

@@ -60,6 +60,7 @@ def _module_page(app: Sphinx, doctree: nodes.document) -> None:
         cycle_start=site_settings(app).training.cycle_start_month,
         next=course.module_docname(following) if following else None,
         course_doc=course.docname,
+        total=len(questions),
     )
 
 

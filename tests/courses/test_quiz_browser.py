@@ -1,5 +1,6 @@
-"""The quiz runtime in headless Chromium: a module completed with the keyboard alone, the
-events the tracking runtime consumes, progress, retake, no-JavaScript reading, axe-core."""
+"""The quiz runtime in headless Chromium: no answer key in any course page, a module
+completed with the keyboard alone, the events the tracking runtime consumes, progress, retake
+in a new order, resume after a reload, no-JavaScript reading, axe-core."""
 
 from __future__ import annotations
 
@@ -7,9 +8,19 @@ import gzip
 import json
 import urllib.request
 
+import base64
+import re
+
 import pytest
+from bs4 import BeautifulSoup
+
+from build_tools.courses import sealing
+from tests.support.answers import answer_keys
+from tests.support.pages import course_module_pages
 
 from .conftest import REPO
+
+KEYS = answer_keys(REPO)
 
 MODULE = "/courses/security-awareness/phishing.html"
 RECORD_EVENTS = """
@@ -47,13 +58,70 @@ def answer_with_keyboard(page, question: dict, choose: list[str]) -> None:
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Check answer"
     page.keyboard.press("Enter")
+    page.wait_for_function(  # checked with Web Crypto: asynchronous
+        "id => document.getElementById(id).querySelector('.isdp-quiz-status').textContent !== ''", arg=qid)
 
 
 def questions_of(page) -> list[dict]:
-    return page.evaluate("""[...document.querySelectorAll('[data-isdp-quiz]')].map(q => ({
+    """The questions as the page shows them; their keys from the course sources."""
+    found = page.evaluate("""[...document.querySelectorAll('[data-isdp-quiz]')].map(q => ({
         id: q.dataset.isdpQuestion, kind: q.dataset.isdpKind,
-        correct: q.dataset.isdpCorrect.split(' '),
         choices: [...q.querySelectorAll('input')].map(i => i.value)}))""")
+    return [{**q, "correct": KEYS[q["id"]]} for q in found]
+
+
+def test_no_course_page_tells_a_correct_choice_before_it_is_answered(page, site_server, shipped_site):
+    """Every built module page, as served and as run: no key attribute, no marked choice, no
+    feedback or explanation in plain text. Then a real attempt scores, shows feedback, passes."""
+    pages = course_module_pages(shipped_site)
+    assert len(pages) >= 6
+    questions = 0
+    for path in pages:
+        html = (shipped_site / path).read_text(encoding="utf-8")
+        soup = BeautifulSoup(html, "html.parser")
+        assert "data-isdp-correct" not in html and "isdp-quiz-mark" not in html, path
+        text = soup.get_text(" ")
+        assert not re.search(r"\((?:not )?correct\)|Correct answers?:", text), path
+        for quiz in soup.select("[data-isdp-quiz]"):
+            questions += 1
+            salt = base64.b64decode(quiz["data-isdp-salt"])
+            for box in quiz.select("[data-isdp-feedback], .isdp-quiz-explanation"):
+                assert box.get_text(strip=True) == "", f"{path}: plain feedback in {quiz['id']}"
+                label = (f"feedback:{box['data-isdp-feedback']}" if box.has_attr("data-isdp-feedback")
+                         else "explanation")
+                opened = BeautifulSoup(sealing.unseal(salt, label, box["data-isdp-sealed"])["html"],
+                                       "html.parser").find_all(["p", "li"])
+                if label != "explanation":
+                    opened = opened[1:]  # "<choice label> (correct)": the label is on the page
+                for sentence in re.split(r"(?<=[.!?])\s+", " ".join(p.get_text(" ", strip=True) for p in opened)):
+                    if len(sentence) > 25:
+                        assert sentence not in text, f"{path}: '{sentence}' readable in the page"
+        page.goto(f"{site_server}/{path}")
+        page.wait_for_function("() => [...document.querySelectorAll('.isdp-quiz-check')].every(b => !b.disabled)")
+        leaks = page.evaluate("""() => ({
+            correct: document.querySelectorAll('[data-isdp-correct], .isdp-quiz-mark, .isdp-right, .isdp-wrong').length,
+            shown: [...document.querySelectorAll('.isdp-quiz-answer')].filter(a => !a.hidden).length,
+            text: /\\((not )?correct\\)|Correct answer/.test(document.body.innerText)})""")
+        assert leaks == {"correct": 0, "shown": 0, "text": False}, path
+    assert questions == len(KEYS)
+
+    # A real attempt: the right choices (from the sources) score, show feedback and pass.
+    page.goto(site_server + MODULE)
+    page.evaluate(RECORD_EVENTS)
+    for question in questions_of(page):
+        for choice in question["correct"]:
+            page.check(f"#{question['id']}-{choice}")
+        page.click(f"#{question['id']} .isdp-quiz-check")
+        status = page.locator(f"#{question['id']} .isdp-quiz-status")
+        status.filter(has_text="Correct.").wait_for()
+        assert status.inner_text().startswith("Correct. ") and len(status.inner_text()) > 20
+        assert page.locator(f"#{question['id']} .isdp-quiz-explanation").inner_text().strip()
+        assert page.locator(f"#{question['id']} .isdp-quiz-mark").all_inner_texts() == \
+            ["Your answer: correct"] * len(question["correct"])
+    result = page.locator("[data-isdp-result-text]")
+    assert "You answered 6 of 6 questions correctly (100%)." in result.inner_text()
+    assert "Passed: the pass mark is 80%." in result.inner_text()
+    assert page.evaluate("window.isdpEvents")[-1][1]["passed"] is True
 
 
 def test_a_module_completed_with_the_keyboard_only(page, site_server):
@@ -79,9 +147,7 @@ def test_a_module_completed_with_the_keyboard_only(page, site_server):
         answer_with_keyboard(page, question, choose)
         status = page.locator(f"#{question['id']} .isdp-quiz-status")
         assert status.get_attribute("aria-live") == "polite"
-        assert status.inner_text().startswith(
-            "Not correct; the right answer is marked." if question is wrong else "Correct."
-        )
+        assert status.inner_text().startswith("Not correct. " if question is wrong else "Correct. ")
         assert page.locator(f"#{question['id']} .isdp-quiz-explanation").is_visible()
 
     result = page.locator("[data-isdp-result-text]")
@@ -96,23 +162,37 @@ def test_a_module_completed_with_the_keyboard_only(page, site_server):
     assert {detail["attempt"] for _, detail in events} == {started["attempt"]}
     answered = events[3][1]
     assert answered["question"] == wrong["id"] and answered["correct"] is False
-    assert answered["correctResponse"] == wrong["correct"] and answered["prompt"]
+    assert "correctResponse" not in answered and answered["prompt"]
     assert [c["id"] for c in answered["choices"]] == wrong["choices"]
     assert completed["score"] == {"raw": 5, "max": 6, "scaled": 0.8333}
     assert completed["passed"] is True and completed["durationMs"] >= 0
 
-    # Retake: the keyboard reaches the button, everything resets, a new attempt starts.
+    # The first answer counts: locked, no second check.
+    assert page.locator(f"#{wrong['id']} input:not([disabled])").count() == 0
+    assert page.locator(f"#{wrong['id']} .isdp-quiz-check").is_hidden()
+
+    # Retake: the keyboard reaches the button, everything resets, a new attempt starts with
+    # the choices in a new order (for some question: with 2 to 5 choices each, all six
+    # keeping their order by chance is about 1 in 5,000).
     tab_until(page, "el.textContent === 'Retake this module'")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.name") == questions[0]["id"]
     assert page.locator(".isdp-quiz-mark").count() == 0
+    assert page.locator(".isdp-quiz-answer:not([hidden])").count() == 0
+    reordered = questions_of(page)
+    assert [q["choices"] for q in reordered] != [q["choices"] for q in questions]
+    assert [sorted(q["choices"]) for q in reordered] == [sorted(q["choices"]) for q in questions]
     page.keyboard.press("Space")
     restarted = page.evaluate("window.isdpEvents")[-1]
     assert restarted[0] == "attempt-started" and restarted[1]["attempt"] != started["attempt"]
 
     # A second attempt below the mastery score: not passed, but the best result is kept.
+    # The reload resumes it (the same attempt, in its order, nothing answered yet).
     page.reload()
     page.evaluate(RECORD_EVENTS)
+    assert "Your attempt continues: 0 of 6" in page.locator("[data-isdp-result-text]").inner_text()
+    questions = questions_of(page)
+    assert [q["choices"] for q in questions] == [q["choices"] for q in reordered]
     for question in questions:
         wrong_choice = [c for c in question["choices"] if c not in question["correct"]][:1]
         answer_with_keyboard(page, question, wrong_choice)
@@ -134,9 +214,10 @@ def test_without_javascript_the_questions_read_as_a_page(chromium, site_server):
     page.goto(site_server + MODULE)
     first = page.locator("[data-isdp-quiz]").first
     assert first.locator("fieldset legend").inner_text().startswith("Question 1 of 6.")
-    assert first.locator("details summary").inner_text() == "Answer and explanation"
-    assert page.locator(".isdp-quiz-check").count() == 0  # no dead buttons without the runtime
-    assert not page.locator("[data-isdp-quiz-result]").is_visible()
+    assert "needs JavaScript" in first.locator(".isdp-quiz-nojs").inner_text()
+    assert page.locator(".isdp-quiz-check[disabled]").count() == 6  # reserved, never live
+    assert page.locator(".isdp-quiz-answer").first.is_hidden()
+    assert "needs JavaScript" in page.locator("[data-isdp-quiz-result]").inner_text()
     assert page.locator("[data-isdp-tracking-status][role=status][aria-live=polite]").count() == 1
     context.close()
 

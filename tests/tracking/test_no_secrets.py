@@ -1,12 +1,19 @@
-"""No credential ever reaches the built site, even when the source folder holds some."""
+"""No credential and no answer key ever reaches the built site, even when the source folder
+holds some."""
 
 from __future__ import annotations
 
 import base64
 import shutil
 
+from bs4 import BeautifulSoup
+
+from build_tools.courses import sealing
+
 from build_tools.site.build import build
 from build_tools.xapi.links import launch_link, learner_actor, provision, write_links_csv
+
+from tests.support.answers import answer_keys
 
 from ..conftest import REPO
 from .conftest import HOME, LEARNERS
@@ -51,3 +58,18 @@ def test_the_built_site_holds_no_credential(tmp_path):
         for secret in secrets + hashes:
             assert secret.encode() not in data, f"{path} holds a credential"
     assert not (tmp_path / "html" / "links.csv").exists()
+
+    # No answer key: no key attribute, no marked choice, no sealed text in the clear. Each
+    # question's key hash is salted (per build) and matches only the correct response.
+    keys = answer_keys(src)
+    seen = set()
+    for path in (tmp_path / "html").rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert "data-isdp-correct" not in html and "(correct)" not in html, path
+        for quiz in BeautifulSoup(html, "html.parser").select("[data-isdp-quiz]"):
+            qid, salt = quiz["data-isdp-question"], base64.b64decode(quiz["data-isdp-salt"])
+            seen.add(qid)
+            assert quiz["data-isdp-key-hash"] == sealing.key_hash(salt, keys[qid])
+            for box in quiz.select("[data-isdp-sealed]"):
+                assert box.get_text(strip=True) == "", f"{path}: {qid} shows sealed text"
+    assert seen == set(keys), "every question of the sources is on a page"

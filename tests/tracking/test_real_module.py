@@ -8,7 +8,9 @@ from collections import Counter
 from build_tools.xapi.links import learner_actor
 from build_tools.xapi.profile import Profile
 
-from ..conftest import ADMIN
+from tests.support.answers import answer_keys
+
+from ..conftest import ADMIN, REPO
 from .cmi5_harness import Cmi5Harness
 from .conftest import HOME, ralph_valid
 
@@ -16,11 +18,13 @@ P = Profile("https://www.mdek12.org/isdp/xapi")
 MODULE = "courses/security-awareness/phishing.html"
 STATUS = "[data-isdp-tracking-status]"
 FAST_RETRY = "window.isdpTrackingOptions = {retryBaseMs: 100, retryMaxMs: 400};"
+KEYS = answer_keys(REPO)
 
 
 def _questions(page) -> list[tuple[str, list[str]]]:
-    return page.evaluate("""() => [...document.querySelectorAll('[data-isdp-question]')]
-        .map(q => [q.dataset.isdpQuestion, q.dataset.isdpCorrect.split(' ')])""")
+    """The page's questions, with their keys from the course sources (the page has none)."""
+    ids = page.evaluate("() => [...document.querySelectorAll('[data-isdp-question]')].map(q => q.dataset.isdpQuestion)")
+    return [(qid, KEYS[qid]) for qid in ids]
 
 
 def _answer(page, qid: str, choices: list[str]) -> None:
@@ -44,9 +48,21 @@ def test_a_real_module_through_a_launch_link(page, web, lrs):
     page.goto(f"{web.url}/{MODULE}")  # the launch follows the learner to the module
     questions = _questions(page)
     assert len(questions) >= 3
-    for qid, correct in questions:
+    for qid, correct in questions[:-1]:
         _answer(page, qid, correct)
     _recorded(page)
+    # The result box says "recorded" only once the LRS has acknowledged the result.
+    page.route(lrs.url + "**", lambda route: route.abort())
+    _answer(page, *questions[-1])
+    recorded = page.locator("[data-isdp-recorded]")
+    recorded.wait_for()
+    page.wait_for_function("s => document.querySelector(s).textContent.includes('cannot be reached')", arg=STATUS)
+    assert recorded.inner_text().startswith("Not recorded yet.")
+    assert recorded.get_attribute("data-isdp-state") == "waiting"
+    page.unroute(lrs.url + "**")
+    page.evaluate("window.isdpTracking.flush()")
+    _recorded(page)
+    assert recorded.inner_text() == "Recorded in your training record."
     stored = lrs.statements()
     assert set(Counter(s["id"] for s in stored).values()) == {1}
     verbs = Counter(s["verb"]["display"]["en-US"] for s in stored)
@@ -62,7 +78,9 @@ def test_a_real_module_through_a_launch_link(page, web, lrs):
                                          "max": len(questions)}
 
 
-def test_a_real_module_survives_an_outage_and_a_reload(page, web, lrs):
+def test_a_real_module_survives_an_outage_a_reload_and_a_reopened_tab(page, web, lrs):
+    """The open attempt resumes (same registration, answers restored and locked) after a
+    reload during an outage and after the tab is closed and the link opened again."""
     page.add_init_script(FAST_RETRY)
     page.goto(lrs.link(web, lrs.ada, page=MODULE))
     questions = _questions(page)
@@ -72,17 +90,34 @@ def test_a_real_module_survives_an_outage_and_a_reload(page, web, lrs):
     _answer(page, *questions[1])
     page.wait_for_function(
         "s => document.querySelector(s).textContent.includes('cannot be reached')", arg=STATUS)
-    page.reload()  # the quiz starts a new attempt; the waiting answer stays in the outbox
-    for qid, correct in questions:
-        _answer(page, qid, correct)
-    waiting = page.evaluate("window.isdpTracking.pending()")
-    assert waiting == 1 + 1 + len(questions) + 3
+    page.reload()  # the attempt resumes; the waiting answer stays in the outbox
+    assert "Your attempt continues: 2 of" in page.locator("[data-isdp-result-text]").inner_text()
+    for qid, correct in questions[:2]:
+        quiz = page.locator(f'[data-isdp-question="{qid}"]')
+        assert quiz.locator(".isdp-quiz-check").is_hidden(), "an answer given is locked"
+        assert quiz.locator("input:checked").count() == len(correct)
+        assert quiz.locator("input:not([disabled])").count() == 0
+        assert quiz.locator(".isdp-quiz-status").inner_text().startswith("Correct. ")
+    _answer(page, *questions[2])
     lrs.server.start()
     _recorded(page)
+
+    context = page.context
+    page.close()  # the tab is closed; the learner opens the personal link again
+    again = context.new_page()
+    again.add_init_script(FAST_RETRY)
+    again.goto(lrs.link(web, lrs.ada, page=MODULE))
+    assert "Your attempt continues: 3 of" in again.locator("[data-isdp-result-text]").inner_text()
+    for qid, correct in questions[3:]:
+        _answer(again, qid, correct)
+    _recorded(again)
     stored = lrs.statements()
     counts = Counter(s["id"] for s in stored)
-    assert set(counts.values()) == {1} and len(stored) == 2 + waiting
-    assert len({s["context"]["registration"] for s in stored}) == 2, "two attempts"
+    assert set(counts.values()) == {1}
+    verbs = Counter(s["verb"]["display"]["en-US"] for s in stored)
+    assert verbs == {"initialized": 1, "answered": len(questions), "completed": 1, "passed": 1,
+                     "terminated": 1}
+    assert len({s["context"]["registration"] for s in stored}) == 1, "one attempt"
 
 
 def test_a_real_module_under_cmi5(page, web, lrs):

@@ -1,15 +1,19 @@
 /* ISDP quiz runtime. No framework, nothing from another host.
  *
- * The build writes every question as plain HTML (fieldset, legend, native inputs, and the
- * answer in a <details>), so a page reads sensibly without JavaScript. This module adds a
- * "Check answer" button per question, scores the module against its mastery score, offers
- * a retake, keeps this device's progress, and fills the progress slots of course pages.
- * Tracking subscribes to the events below; their names and fields are a contract (see
- * content/editor-guide/courses.md):
+ * The build writes every question as plain HTML (fieldset, legend, native inputs, a disabled
+ * "Check answer" button) with no answer key: a salted hash of the key and sealed feedback
+ * (seal.js). This module enables the buttons, checks an answer with Web Crypto, reveals the
+ * chosen choices' feedback and the explanation, locks the first answer of each question in
+ * an attempt, scores the module against its mastery score, offers a retake (a new attempt,
+ * choices in a new order), resumes an open attempt after a reload, and fills the progress
+ * slots of course pages. Tracking subscribes to the events below; their names and fields
+ * are a contract (see content/editor-guide/courses.md):
  *   isdp:attempt-started, isdp:question-answered, isdp:module-completed
  */
 import { DEFAULTS, readProfile } from "./profile.js";
-import { currentCycle, progress, record } from "./attempt.js";
+import { closeAttempt, currentCycle, openAttempt, progress, record, saveAttempt, shuffled } from "./attempt.js";
+import { available, isCorrect, unseal } from "./seal.js";
+import { onStatus } from "./status.js";
 import { uuid } from "./uuid.js";
 
 const P = { ...DEFAULTS, ...(readProfile() || {}) };
@@ -32,74 +36,121 @@ function cycleFor(node) {
   return currentCycle({ ...P, cycle_start_month: start || P.cycle_start_month });
 }
 
-function setupModule(result) {
+async function setupModule(result) {
   const d = result.dataset;
   const m = { course: d.isdpCourse, module: d.isdpModule, mastery: parseFloat(d.isdpMastery),
     cycle: cycleFor(result), result, out: result.querySelector("[data-isdp-result-text]"),
-    attempt: null, questions: [] };
+    attempt: null, answers: {}, order: {}, questions: [] };
   for (const q of all(`[data-isdp-quiz][data-isdp-module="${m.module}"]`)) { m.questions.push(setupQuestion(q, m)); }
-  result.hidden = false;
-  showBest(m);
+  if (!available()) {
+    m.out.textContent = "This page cannot check answers here: open it through https:// (its address " +
+      "must start with https).";
+    return m;
+  }
+  const saved = openAttempt(m.course, m.module);
+  if (saved) { await resume(m, saved); } else { showBest(m); }
+  for (const q of m.questions) { if (!q.locked) { q.check.disabled = false; } }
   return m;
+}
+
+/* A reload or a reopened tab: the same attempt, its answers restored and locked. */
+async function resume(m, saved) {
+  Object.assign(m, { attempt: saved.attempt, startedAt: saved.startedAt, order: saved.order || {}, answers: saved.answers });
+  for (const q of m.questions) {
+    if (m.order[q.id]) { arrange(q, m.order[q.id]); }
+    const answer = m.answers[q.id];
+    const ids = q.inputs.map((i) => i.value);
+    if (!answer || !Array.isArray(answer.response) || !answer.response.every((id) => ids.includes(id))) {
+      delete m.answers[q.id];
+      continue;
+    }
+    for (const input of q.inputs) { input.checked = answer.response.includes(input.value); }
+    // Storage is writable by any page of the origin: the verdict is checked again, not read.
+    q.ok = answer.ok = await isCorrect(q.salt, q.keyHash, answer.response);
+    await reveal(q, answer.response, q.ok);
+  }
+  const done = Object.keys(m.answers).length;
+  m.out.textContent = `Your attempt continues: ${done} of ${m.questions.length} questions answered. ` +
+    "Answers already given are kept and cannot be changed.";
+}
+
+function setupQuestion(node, m) {
+  const q = { node, id: node.dataset.isdpQuestion, kind: node.dataset.isdpKind,
+    salt: node.dataset.isdpSalt, keyHash: node.dataset.isdpKeyHash, inputs: all("input", node),
+    list: node.querySelector(".isdp-quiz-choices"), answer: node.querySelector(".isdp-quiz-answer"),
+    check: node.querySelector(".isdp-quiz-check"), status: node.querySelector(".isdp-quiz-status"),
+    locked: false };
+  q.answer.tabIndex = -1;
+  // Only the attempt's own answers are restored (resume), never the browser's form memory.
+  for (const input of q.inputs) { input.checked = false; }
+  for (const input of q.inputs) { input.addEventListener("change", () => start(m)); }
+  q.check.addEventListener("click", () => check(q, m));
+  return q;
+}
+
+function arrange(q, order) {
+  const items = new Map(all(".isdp-quiz-choice", q.node).map((li) => [li.dataset.isdpChoice, li]));
+  for (const id of order) { if (items.has(id)) { q.list.append(items.get(id)); } }
+  q.inputs = all("input", q.node);
 }
 
 function start(m) {
   if (m.attempt) { return; }
   m.attempt = uuid();
   m.startedAt = Date.now();
+  m.answers = {};
+  m.order = Object.fromEntries(m.questions.map((q) => [q.id, all(".isdp-quiz-choice", q.node).map((li) => li.dataset.isdpChoice)]));
+  save(m);
   emit("attempt-started", { course: m.course, module: m.module, attempt: m.attempt,
     questions: m.questions.map((q) => q.id), masteryScore: m.mastery,
     startedAt: new Date(m.startedAt).toISOString() });
 }
 
-function setupQuestion(node, m) {
-  const q = { node, id: node.dataset.isdpQuestion, kind: node.dataset.isdpKind,
-    correct: node.dataset.isdpCorrect.split(" "), inputs: all("input", node),
-    answer: node.querySelector(".isdp-quiz-answer") };
-  q.answer.hidden = true;
-  q.check = el("button", "isdp-quiz-check", "Check answer");
-  q.check.type = "button";
-  q.status = el("div", "isdp-quiz-status");
-  q.status.setAttribute("role", "status");
-  q.status.setAttribute("aria-live", "polite");
-  node.querySelector("fieldset").after(q.check, q.status);
-  for (const input of q.inputs) { input.addEventListener("change", () => start(m)); }
-  q.check.addEventListener("click", () => check(q, m));
-  return q;
+function save(m) {
+  saveAttempt(m.course, m.module, { attempt: m.attempt, startedAt: m.startedAt, order: m.order, answers: m.answers });
 }
 
-function feedbackText(q, id) {
-  const box = q.node.querySelector(`[data-isdp-feedback="${id}"]`);
-  return all("p, li", box).slice(1).map(text).join(" ");
+/* Show what the answer earns: the chosen choices' feedback and the explanation, unsealed. */
+async function reveal(q, response, ok) {
+  q.locked = true;
+  for (const i of q.inputs) { i.disabled = true; }
+  q.check.hidden = true;
+  const said = [];
+  for (const id of response) {
+    const box = q.node.querySelector(`[data-isdp-feedback="${id}"]`);
+    const li = q.node.querySelector(`[data-isdp-choice="${id}"]`);
+    const opened = await unseal(q.salt, `feedback:${id}`, box.dataset.isdpSealed);
+    box.innerHTML = opened.html;  // our own build's HTML, sealed at build time
+    box.hidden = false;
+    li.classList.add(opened.correct ? "isdp-right" : "isdp-wrong");
+    li.append(el("span", "isdp-quiz-mark", opened.correct ? "Your answer: correct" : "Your answer: not correct"));
+    said.push(all("p, li", box).slice(1).map(text).join(" "));
+  }
+  for (const box of all("[data-isdp-feedback]", q.node)) { if (!response.includes(box.dataset.isdpFeedback)) { box.hidden = true; } }
+  const explanation = q.node.querySelector(".isdp-quiz-explanation");
+  explanation.innerHTML = (await unseal(q.salt, "explanation", explanation.dataset.isdpSealed)).html;
+  q.status.textContent = (ok ? "Correct. " : "Not correct. ") + said.join(" ");
+  q.status.className = `isdp-quiz-status ${ok ? "isdp-right" : "isdp-wrong"}`;
+  q.answer.hidden = false;
 }
 
-function check(q, m) {
+async function check(q, m) {
+  if (q.locked) { return; }
   const response = q.inputs.filter((i) => i.checked).map((i) => i.value);
   if (!response.length) { q.status.textContent = "Choose an answer first."; return; }
+  q.locked = true;  // the first answer counts, even when clicked twice
   start(m);
-  q.ok = response.length === q.correct.length && response.every((id) => q.correct.includes(id));
-  for (const i of q.inputs) { i.disabled = true; }
-  for (const li of all(".isdp-quiz-choice", q.node)) {
-    const id = li.dataset.isdpChoice;
-    const chosen = response.includes(id);
-    const right = q.correct.includes(id);
-    if (!chosen && !right) { continue; }
-    li.classList.add(right ? "isdp-right" : "isdp-wrong");
-    li.append(el("span", "isdp-quiz-mark", right ? (chosen ? "Your answer: correct" : "Correct answer")
-      : "Your answer: not correct"));
-  }
-  q.status.textContent = (q.ok ? "Correct. " : "Not correct; the right answer is marked. ") +
-    response.map((id) => feedbackText(q, id)).join(" ");
-  q.status.className = `isdp-quiz-status ${q.ok ? "isdp-right" : "isdp-wrong"}`;
-  q.check.hidden = true;
-  q.answer.hidden = false;
-  q.answer.open = true;
-  q.answer.querySelector("summary").focus();
+  const ok = await isCorrect(q.salt, q.keyHash, response);
+  q.ok = ok;
+  m.answers[q.id] = { response, ok };
+  save(m);
+  await reveal(q, response, ok);
+  q.answer.focus();
   emit("question-answered", { course: m.course, module: m.module, attempt: m.attempt,
     question: q.id, kind: q.kind,
     prompt: [text(q.node.querySelector(".isdp-quiz-context")), text(q.node.querySelector(".isdp-quiz-stem"))].join(" ").trim(),
     choices: all(".isdp-quiz-choice", q.node).map((li) => ({ id: li.dataset.isdpChoice, text: text(li.querySelector("label")) })),
-    response, correctResponse: q.correct.slice(), correct: q.ok });
+    response, correct: ok });
   if (m.questions.every((x) => x.ok !== undefined)) { complete(m); }
 }
 
@@ -108,15 +159,28 @@ function complete(m) {
   const max = m.questions.length;
   const scaled = Math.round((raw / max) * 10000) / 10000;
   const passed = scaled >= m.mastery;
-  emit("module-completed", { course: m.course, module: m.module, attempt: m.attempt,
+  const attempt = m.attempt;
+  emit("module-completed", { course: m.course, module: m.module, attempt,
     score: { raw, max, scaled }, passed, masteryScore: m.mastery, durationMs: Date.now() - m.startedAt });
+  closeAttempt(m.course, m.module);
   record(m.cycle, m.course, m.module, scaled, passed);
   m.out.textContent = "";
   const line = el("p", "isdp-score");
   line.append(el("strong", "", `You answered ${raw} of ${max} questions correctly (${percent(scaled)}).`));
+  const recorded = el("p", "isdp-recorded");
+  recorded.setAttribute("data-isdp-recorded", "");
   m.out.append(line, el("p", `isdp-mastery ${passed ? "isdp-right" : "isdp-wrong"}`, passed
     ? `Passed: the pass mark is ${percent(m.mastery)}.`
-    : `Not passed yet: the pass mark is ${percent(m.mastery)}. Read the explanations above, then retake the module.`));
+    : `Not passed yet: the pass mark is ${percent(m.mastery)}. Read the explanations above, then retake the module.`),
+  recorded);
+  // "Recorded" only once the LRS acknowledged this attempt's result (status.js).
+  onStatus((report) => {
+    if (m.attempt !== attempt && m.attempt !== null) { return; }
+    recorded.setAttribute("data-isdp-state", report.state === "recorded" && report.lastQueued !== attempt ? "waiting" : report.state);
+    recorded.textContent = report.mode === "practice" ? "Practice mode: this result is not recorded."
+      : report.state === "recorded" && report.lastQueued === attempt ? "Recorded in your training record."
+        : `Not recorded yet. ${report.text}`;
+  });
   const actions = el("p", "isdp-result-actions");
   const retake = el("button", "isdp-quiz-retake", "Retake this module");
   retake.type = "button";
@@ -134,17 +198,21 @@ function link(parent, href, label) {
   parent.append(" ", a);
 }
 
+/* A retake is a new attempt: everything cleared, the choices in a new random order. */
 function reset(m) {
   m.attempt = null;
   for (const q of m.questions) {
     q.ok = undefined;
+    q.locked = false;
+    arrange(q, shuffled(all(".isdp-quiz-choice", q.node).map((li) => li.dataset.isdpChoice)));
     for (const i of q.inputs) { i.disabled = false; i.checked = false; }
     for (const mark of all(".isdp-quiz-mark", q.node)) { mark.remove(); }
     for (const li of all(".isdp-quiz-choice", q.node)) { li.classList.remove("isdp-right", "isdp-wrong"); }
+    for (const box of all("[data-isdp-feedback], .isdp-quiz-explanation", q.node)) { box.textContent = ""; }
     q.status.textContent = "";
     q.status.className = "isdp-quiz-status";
     q.check.hidden = false;
-    q.answer.open = false;
+    q.check.disabled = false;
     q.answer.hidden = true;
   }
   showBest(m);
@@ -153,8 +221,9 @@ function reset(m) {
 
 function showBest(m) {
   const best = progress(m.cycle, m.course)[m.module];
-  m.out.textContent = `Answer all ${m.questions.length} questions to see your score. ${best
-    ? `Your best result on this device this year: ${percent(best.best)}${best.passed ? ", passed." : ", not passed yet."}`
+  const n = m.questions.length;
+  m.out.textContent = `${n === 1 ? "Answer the question" : `Answer all ${n} questions`} to see your score.${best
+    ? ` Your best result on this device this year: ${percent(best.best)}${best.passed ? ", passed." : ", not passed yet."}`
     : ""}`;
 }
 

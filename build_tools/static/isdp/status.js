@@ -2,7 +2,9 @@
  * stand may have changed. Components built on the runtime (status badge, certificate) listen
  * with onStatus() or the `isdp:status` event instead of reading the outbox.
  *
- * report = { state, text, mode, pending }
+ * report = { state, text, mode, pending, lastQueued }  (lastQueued: the attempt whose module
+ *   result was queued last; "recorded" with lastQueued === an attempt means that attempt's
+ *   result is acknowledged)
  *   state "recorded":     the LRS acknowledged everything this page sent
  *   state "waiting":      something is not acknowledged yet (or nothing was sent yet)
  *   state "not-recorded": answers are not going to be recorded (practice, damaged link,

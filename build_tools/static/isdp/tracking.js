@@ -41,6 +41,7 @@ function start() {
     fetch: (...args) => window.fetch(...args) };
   let mode = null;
   let outbox = null;
+  let lastQueued = null;  // the attempt whose module result was queued last (status.js)
 
   if (launch) {
     mode = launch.mode === "cmi5" ? cmi5Mode(launch, core) : linkMode(launch, core);
@@ -80,7 +81,7 @@ function start() {
 
   function report(pending) {
     const s = outbox ? outbox.state : {};
-    const say = (state, text) => ({ state, text, mode: name(), pending });
+    const say = (state, text) => ({ state, text, mode: name(), pending, lastQueued });
     if (problem) { return say("not-recorded", problem); }
     if (!mode) {
       const waiting = queuedCount(localStorage);
@@ -137,6 +138,7 @@ function start() {
             core.send("answered", object, d, answeredResult(object, d), ts);
           }
         }
+        if (event === "module-completed") { lastQueued = d.attempt; }
         render();
       });
     });
