@@ -61,7 +61,7 @@ def test_online_recorded_then_course_complete_and_a_certificate_the_report_confi
         for qid, correct in keys[COURSE][module]:
             answer(page, qid, correct)
         wait_state(page, "recorded")
-        box = page.locator("[data-isdp-quiz-result] .isdp-result-status")
+        box = page.locator("[data-isdp-quiz-result] [data-isdp-recorded]")
         assert box.get_attribute("data-isdp-state") == "recorded" and "Recorded" in box.inner_text()
         assert box.get_attribute("aria-live") is None, "one live region per page, not two"
         complete = page.locator(".isdp-course-complete")
@@ -141,7 +141,7 @@ def test_outage_waiting_counts_answers_not_statements(page, web, lrs, keys):
     assert queued == len(questions) + 4
     result = page.locator("[data-isdp-quiz-result]")
     assert "Passed" in result.inner_text()
-    box = result.locator(".isdp-result-status")
+    box = result.locator("[data-isdp-recorded]")
     assert box.get_attribute("data-isdp-state") == "waiting"
     assert "not yet in your training record" in box.inner_text()
     assert "Do not clear this browser's data" in box.inner_text()

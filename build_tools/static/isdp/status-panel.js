@@ -83,8 +83,9 @@ function render(panel, words, { live, base }) {
     panel.setAttribute("role", "status");
     panel.setAttribute("aria-live", "polite");
   }
-  const parts = [el("p", "isdp-status-title", words.title), el("p", "isdp-status-text", words.text)];
-  if (words.todo) { parts.push(el("p", "isdp-status-todo", words.todo)); }
+  // Spans (shown as lines): the result box's slot is a paragraph.
+  const parts = [el("span", "isdp-status-title", words.title), el("span", "isdp-status-text", words.text)];
+  if (words.todo) { parts.push(el("span", "isdp-status-todo", words.todo)); }
   const same = panel.childElementCount === parts.length &&
     parts.every((p, i) => panel.children[i].textContent === p.textContent);
   if (!same) { panel.replaceChildren(...parts); }  // no repeat announcement for the same words
@@ -126,6 +127,7 @@ function start() {
   const learner = currentLearner();
   const launch = getJSON(sessionStorage, LAUNCH_KEY);
   let report = null;
+  let completedAttempt = null;
 
   if (document.querySelector("[data-isdp-certificate-page]")) { return; }  // it says its own
   // The page's status slot (module pages), or one at the top of a course or the course list.
@@ -153,12 +155,15 @@ function start() {
     if (!report) { return; }
     const words = describe(report, { ...waiting(localStorage, launch, P.verbs), learner });
     for (const slot of slots) { render(slot, words, { live: true, base: "isdp-tracking-status" }); }
-    for (const box of document.querySelectorAll("[data-isdp-quiz-result]")) {
-      const text = box.querySelector("[data-isdp-result-text]");
-      if (!text || !text.querySelector(".isdp-score")) { continue; }  // only once there is a result
-      let copy = box.querySelector(".isdp-result-status");
-      if (!copy) { copy = el("div", "isdp-result-status"); text.after(copy); }
-      render(copy, words, { live: false, base: "isdp-result-status" });
+    // The result box: the quiz's "recorded" line of the attempt just completed becomes a copy
+    // of the panel (inside the result's own live region, so not a second one). "Recorded"
+    // there needs this attempt's result acknowledged (report.lastQueued).
+    for (const line of document.querySelectorAll("[data-isdp-quiz-result] [data-isdp-recorded]")) {
+      line.setAttribute("data-isdp-status-panel", "");
+      const early = report.state === "recorded" && completedAttempt && report.lastQueued !== completedAttempt;
+      render(line, early ? { state: "waiting", title: TITLES.waiting,
+        text: "Your module result is being sent to your training record.", todo: "" } : words,
+      { live: false, base: "isdp-recorded isdp-result-status" });
     }
     const done = completion();
     const host = onCoursePage ? slots[0] : document.querySelector("[data-isdp-quiz-result]");
@@ -172,6 +177,7 @@ function start() {
   onStatus((r) => { report = r; paint(); });
   document.addEventListener("isdp:module-completed", (e) => {
     const d = e.detail || {};
+    completedAttempt = d.attempt;
     const modules = P.courses && P.courses[d.course];
     if (learner && d.passed && modules) {
       notePass(localStorage, learner, d, (launch && launch.registration) || d.attempt,
