@@ -77,7 +77,9 @@ def test_online_recorded_then_course_complete_and_a_certificate_the_report_confi
 
     # The course page says so too, and links the certificate.
     page.goto(f"{web.url}/courses/{COURSE}/index.html")
-    assert "Course complete" in page.locator(".isdp-course-complete").inner_text()
+    on_course_page = page.locator(".isdp-course-complete").inner_text()
+    assert "Course complete" in on_course_page and "the course counts" in on_course_page
+    shot(page, "3b-course-page-complete")
     page.locator(".isdp-certificate-link").click()
     page.wait_for_selector("[data-isdp-certificate]:not([hidden])")
     certificate = page.locator("[data-isdp-certificate]").inner_text()

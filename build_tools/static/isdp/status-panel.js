@@ -109,7 +109,8 @@ export function notePass(storage, learner, d, registration, when, modules) {
 
 function completionBox(completion, report, pageUrl) {
   const box = el("div", "isdp-course-complete");
-  const counts = report && report.state === "recorded";
+  // Nothing of this learner left in the browser: all of it is acknowledged.
+  const counts = report && (report.state === "recorded" || (report.state === "waiting" && !report.pending));
   box.append(el("p", "isdp-course-complete-title", "Course complete"),
     el("p", "", `You passed every module of this course in the ${completion.cycle} training cycle. ${counts
       ? "Your training record has it: the course counts toward your annual training."
