@@ -69,6 +69,7 @@ BARE_BATCHES = """async ([statements, endpoint, auth, size]) => {
 }"""
 QUEUED = """() => Object.keys(localStorage).filter(k => k.startsWith('isdp.xapi.q.'))
                  .map(k => JSON.parse(localStorage.getItem(k)).statement)"""
+SAVED = "n => Object.keys(localStorage).filter(k => k.startsWith('isdp.xapi.q.')).length >= n"
 
 
 def p95(values: list[float]) -> float:
@@ -139,6 +140,7 @@ def main() -> None:
                     "([n, d]) => document.dispatchEvent(new CustomEvent(n, {detail: d}))",
                     list(events[1]),
                 )
+                page.wait_for_function(SAVED, arg=1)  # sealed (Web Crypto) before it is saved
                 sample = page.evaluate(QUEUED)[0]
                 page.unroute(lrs.url + "**")
                 page.wait_for_function("() => window.isdpTracking.pending() === 0")
@@ -166,6 +168,7 @@ def main() -> None:
                     new CustomEvent('isdp:question-answered', {detail: Object.assign({}, t, {question: 'q-' + i})})); }""",
                     [args.queued, template],
                 )
+                page.wait_for_function(SAVED, arg=args.queued, timeout=600_000)
                 queued = page.evaluate(QUEUED)
                 assert len(queued) == args.queued, len(queued)
                 page.evaluate("""() => { window.benchAcks = [];

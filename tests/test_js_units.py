@@ -4,8 +4,8 @@ the README's test command and CI run them too."""
 from __future__ import annotations
 
 import json
-import shutil
 import os
+import shutil
 import subprocess
 import sys
 

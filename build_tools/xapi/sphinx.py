@@ -2,8 +2,9 @@
 
 The runtime (ES modules under ``static/isdp/``, entry ``isdp/tracking.js``) never hard-codes
 an IRI: each quiz page (and every page under ``courses/``, where personal launch links land)
-carries ``<meta name="isdp-xapi-profile">`` generated from ``Profile.as_json()``. A meta tag, not an inline script, so the
-Content-Security-Policy can forbid inline scripts. No credential is ever written here.
+carries ``<meta name="isdp-xapi-profile">`` generated from ``Profile.as_json()``. A meta tag,
+not an inline script, so the Content-Security-Policy can forbid inline scripts. No credential
+is ever written here.
 """
 
 from __future__ import annotations

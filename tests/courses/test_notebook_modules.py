@@ -8,7 +8,6 @@ import nbformat
 from bs4 import BeautifulSoup
 
 from build_tools.courses.notebook import check_notebook, markdown_to_notebook, notebook_to_myst
-
 from tests.support.answers import opened
 
 from .conftest import QUESTION, module

@@ -4,12 +4,11 @@ in a new order, resume after a reload, no-JavaScript reading, axe-core."""
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
-import urllib.request
-
-import base64
 import re
+import urllib.request
 
 import pytest
 from bs4 import BeautifulSoup

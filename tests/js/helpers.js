@@ -30,10 +30,10 @@ export function manualTimers() {
     setTimeout(fn, delay) { this.delays.push(delay); pending.set(next, fn); return next++; },
     clearTimeout(id) { pending.delete(id); },
     get count() { return pending.size; },
-    async runAll() {  // run what is due now, then let the promises it started settle
+    async runAll() {  // run what is due now, and wait for the flushes it started
       const due = [...pending.values()];
       pending.clear();
-      for (const fn of due) { fn(); }
+      await Promise.all(due.map((fn) => fn()));
       await settle();
     },
   };

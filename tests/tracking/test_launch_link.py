@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
+from html import unescape
 
 import httpx
 
+from ..conftest import REPO
 from .conftest import HEADERS, attempt_events, dispatch, ralph_valid
 
 
@@ -155,3 +158,22 @@ def test_a_damaged_link_says_so_and_records_nothing(page, web, lrs):
     assert "This training link is damaged" in status
     assert "auth=" not in page.url, "even a damaged link leaves the address bar"
     assert page.evaluate("window.isdpTracking.mode") == "practice"
+
+
+def test_statements_group_into_cycles_in_the_agency_time_zone(page, web, lrs):
+    """site.yaml's training.time_zone reaches the page's profile meta, and the browser groups
+    by it: 22:30 on 30 June in Mississippi (03:30 UTC on 1 July) is still 2026-2027."""
+    from build_tools.core.settings import load_settings
+
+    zone = load_settings(REPO).training.time_zone  # the tracking site links the repository's site.yaml
+    html = (web.root / "courses/tracking-fixture.html").read_text(encoding="utf-8")
+    meta = re.search(r'<meta name="isdp-xapi-profile" content="([^"]*)"', html).group(1)
+    assert json.loads(unescape(meta))["timeZone"] == zone == "America/Chicago"
+    page.clock.set_fixed_time("2027-07-01T03:30:00Z")
+    page.goto(lrs.link(web, lrs.ada))
+    for name, detail in attempt_events(n=1):
+        dispatch(page, name, detail)
+    _wait_acked(page)
+    cycles = {g["id"].rsplit("/", 1)[1] for s in lrs.statements()
+              for g in s["context"]["contextActivities"]["grouping"]}
+    assert cycles == {"2026-2027"}

@@ -175,6 +175,8 @@ def test_browser_statements_equal_the_python_ones_and_validate(page, web):
     events = attempt_events(n=6, passed=False)
     for name, detail in events:
         dispatch(page, name, detail)
+    # Sealed (Web Crypto, asynchronous) before they are saved.
+    page.wait_for_function("() => Object.keys(localStorage).filter(k => k.startsWith('isdp.xapi.q.')).length >= 10")
     browser = page.evaluate("""() => Object.keys(localStorage).filter(k => k.startsWith('isdp.xapi.q.')).sort()
                                .map(k => JSON.parse(localStorage.getItem(k)).statement)""")
     sent = dt.datetime.fromisoformat(browser[0]["timestamp"].replace("Z", "+00:00"))

@@ -7,7 +7,6 @@ from collections import Counter
 
 from build_tools.xapi.links import learner_actor
 from build_tools.xapi.profile import Profile
-
 from tests.support.answers import answer_keys
 
 from ..conftest import ADMIN, REPO

@@ -104,6 +104,7 @@ export function cmi5Mode(launch, core) {
     launch: { ...launch, decorate },
     ready: start(),
     authorization: () => (cmi5 && cmi5.token ? `Basic ${cmi5.token}` : null),
+    secret: () => cmi5.token,  // after ready: the session's token seals its outbox entries
     onDrained: null,
     handle(event, d, ts) {
       if (event === "attempt-started") { return true; }  // initialized was sent at launch

@@ -83,6 +83,7 @@ export function linkMode(launch, core) {
     launch,
     ready: Promise.resolve(),
     authorization: () => launch.auth,
+    secret: () => launch.auth,
     onDrained: checkCourses,
     handle(event, d, ts) {
       if (event !== "module-completed") { return false; }

@@ -9,7 +9,15 @@
  *   Resending the same id and content is harmless (idempotent).
  * - A damaged entry (unparseable, or no statement in it) is set aside: moved under
  *   DAMAGED_PREFIX, counted, never sent and never blocking the rest.
- * Everything it touches is passed in (storage, post, timers), so Node's test runner drives it.
+ * - Every entry is sealed with an HMAC whose key is derived from the launch's credential,
+ *   which lives only in the launched tab (memory and sessionStorage). Any page of the origin
+ *   can write localStorage; an entry it wrote has no valid seal, so it is set aside like a
+ *   damaged one and never sent. The same learner's link opened again in a new tab derives
+ *   the same key, so nothing a closed tab left behind is lost.
+ * - When storage refuses a write (full, disabled), the statement waits in memory: it is sent
+ *   like the others, and the page says it is not recorded yet and the tab must stay open.
+ * Everything it touches is passed in (storage, post, timers, seal), so Node's test runner
+ * drives it.
  */
 import { keysWith } from "./storage.js";
 
@@ -32,34 +40,65 @@ function parse(raw) {
   try {
     const entry = JSON.parse(raw);
     const s = entry && entry.statement;
-    return s && typeof s === "object" && typeof s.id === "string" ? entry : null;
+    return s && typeof s === "object" && typeof s.id === "string" && typeof entry.mac === "string" ? entry : null;
   } catch {
     return null;
   }
 }
 
+const encoder = new TextEncoder();
+const toBase64 = (buffer) => btoa(String.fromCharCode(...new Uint8Array(buffer)));
+
+/* The seal of outbox entries: HMAC-SHA-256 under a key derived from `secret` (the launch's
+   credential). `secret` is a function, so a mode can hand it over once it has it (cmi5). */
+export function hmacSeal(secret) {
+  let key = null;
+  const ready = async () => {
+    if (!key) {
+      const raw = await globalThis.crypto.subtle.digest("SHA-256", encoder.encode(`isdp-outbox-v1\n${await secret()}`));
+      key = await globalThis.crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    }
+    return key;
+  };
+  const sign = async (text) => toBase64(await globalThis.crypto.subtle.sign("HMAC", await ready(), encoder.encode(text)));
+  return { sign, verify: async (text, mac) => (await sign(text)) === mac };
+}
+
 export function createOutbox({
-  storage, owner, post, canSend = () => true, onDrained = null, onChange = () => {}, onAcked = () => {},
+  storage, owner, post, seal, canSend = () => true, onDrained = null, onChange = () => {}, onAcked = () => {},
   options = {}, timers = globalThis, random = Math.random, now = Date.now, lock = null, log = console,
 }) {
   const opts = { batchSize: 50, retryBaseMs: 1000, retryMaxMs: 30000, ...options };
   const prefix = `${QUEUE_PREFIX}${ownerHash(owner)}.`;
   const stuck = new Set();  // damaged entries that could not be moved aside (storage full)
+  // Entries not in storage: being sealed (mac null), or refused by a full storage.
+  const memory = [];
   const state = { backoff: 0, timer: null, sending: false, acked: 0, offline: false, refused: false,
-    seq: 0, storageFull: false, damaged: 0 };
+    seq: 0, damaged: 0, writes: Promise.resolve() };
+  const signed = (statement) => `${owner}\n${JSON.stringify(statement)}`;
 
-  const mine = () => keysWith(storage, prefix).filter((k) => !stuck.has(k));
+  const stored = () => keysWith(storage, prefix).filter((k) => !stuck.has(k));
+  const mine = () => [...stored(), ...memory.map((e) => e.key)];
 
+  /* Sealed, then saved before any send: if the tab dies now, the statement is still here
+     next time. Returns when it is saved (or waiting in memory). */
   function enqueue(body) {
-    // Saved before any send: if the tab dies now, the statement is still here next time.
-    const key = `${prefix}${pad(now(), 15)}.${pad(state.seq++, 6)}.${body.id}`;
-    try {
-      storage.setItem(key, JSON.stringify({ key: owner, statement: body }));
-    } catch {
-      state.storageFull = true;
-    }
-    schedule(0);
+    const entry = { key: `${prefix}${pad(now(), 15)}.${pad(state.seq++, 6)}.${body.id}`, statement: body, mac: null };
+    memory.push(entry);
     onChange();
+    const write = seal.sign(signed(body)).then((mac) => {
+      entry.mac = mac;
+      try {
+        storage.setItem(entry.key, JSON.stringify({ key: owner, statement: body, mac }));
+        memory.splice(memory.indexOf(entry), 1);
+      } catch {
+        log.warn(`isdp: storage refused statement ${body.id}; it waits in this tab's memory.`);
+      }
+      schedule(0);
+      onChange();
+    }, (err) => log.error(`isdp: could not seal statement ${body.id} (${err && err.message}).`));
+    state.writes = state.writes.then(() => write);
+    return write;
   }
 
   function setAside(key) {
@@ -74,20 +113,29 @@ export function createOutbox({
     }
   }
 
-  /* Up to batchSize good entries, oldest first; damaged ones are set aside on the way. */
-  function nextBatch() {
+  /* Up to batchSize sealed entries, oldest first; damaged and unsealed (forged) ones are
+     set aside on the way. */
+  async function nextBatch() {
     const batch = [];
-    for (const key of mine()) {
+    const waiting = memory.filter((e) => e.mac !== null);
+    const keys = [...stored(), ...waiting.map((e) => e.key)].sort();
+    for (const key of keys) {
       if (batch.length >= opts.batchSize) { break; }
+      const kept = waiting.find((e) => e.key === key);
+      if (kept) { batch.push({ key, statement: kept.statement, memory: kept }); continue; }
       const entry = parse(storage.getItem(key));
-      if (entry) { batch.push({ key, statement: entry.statement }); } else { setAside(key); }
+      if (entry && entry.key === owner && await seal.verify(signed(entry.statement), entry.mac)) {
+        batch.push({ key, statement: entry.statement });
+      } else {
+        setAside(key);
+      }
     }
     return batch;
   }
 
   function schedule(delay) {
     if (state.timer) { timers.clearTimeout(state.timer); }
-    state.timer = timers.setTimeout(() => { state.timer = null; flush(); }, delay);
+    state.timer = timers.setTimeout(() => { state.timer = null; return flush(); }, delay);
   }
 
   function retryLater(retryAfterSeconds) {
@@ -98,7 +146,11 @@ export function createOutbox({
     schedule(delay);
   }
 
-  function remove(keys) { for (const k of keys) { storage.removeItem(k); } }
+  function remove(entries) {
+    for (const e of entries) {
+      if (e.memory) { memory.splice(memory.indexOf(e.memory), 1); } else { storage.removeItem(e.key); }
+    }
+  }
 
   async function sendBatch(batch) {
     const bodies = batch.map((e) => e.statement);
@@ -112,7 +164,7 @@ export function createOutbox({
     }
     const status = response.status;
     if (status === 200 || status === 204) {
-      remove(batch.map((e) => e.key));
+      remove(batch);
       Object.assign(state, { offline: false, refused: false, backoff: 0 });
       state.acked += batch.length;
       onAcked(bodies);
@@ -128,7 +180,7 @@ export function createOutbox({
     }
     if (status === 409) {
       log.warn(`isdp: the LRS already holds a different statement with id ${bodies[0].id}; this copy was dropped.`);
-      remove([batch[0].key]);
+      remove([batch[0]]);
       return "sent";
     }
     if (status === 400) {
@@ -137,7 +189,7 @@ export function createOutbox({
       try { rejected = JSON.parse(storage.getItem(REJECTED_KEY)) || []; } catch { /* start again */ }
       rejected.push(bodies[0]);
       try { storage.setItem(REJECTED_KEY, JSON.stringify(rejected)); } catch { /* logged above */ }
-      remove([batch[0].key]);
+      remove([batch[0]]);
       return "sent";
     }
     // 401/403: the credential was refused (kept: it may be restored); 429, 5xx and anything
@@ -149,7 +201,7 @@ export function createOutbox({
 
   async function drain() {
     for (;;) {
-      const batch = nextBatch();
+      const batch = await nextBatch();
       if (!batch.length) {
         if (onDrained && await onDrained()) { continue; }  // it enqueued more (course passed)
         Object.assign(state, { offline: false, backoff: 0 });
@@ -183,6 +235,10 @@ export function createOutbox({
     schedule,
     retryLater,
     pending: () => mine().length,
+    /* Statements that only this tab holds (storage refused them): it must stay open. */
+    inMemoryOnly: () => memory.filter((e) => e.mac !== null).length,
+    /* Resolves once every statement enqueued so far is sealed and saved (or in memory). */
+    saved: () => state.writes,
     damaged: () => keysWith(storage, DAMAGED_PREFIX).length + stuck.size,
     idle: () => !state.sending && !state.timer && !mine().length,
     resetBackoff() { state.backoff = 0; },

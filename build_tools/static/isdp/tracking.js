@@ -3,7 +3,8 @@
  * Three modes (DESIGN.md, "Tracking modes"): practice (no launch: nothing is sent, the page
  * says so), launch link (link.js) and cmi5 (cmi5.js). A mode is an object:
  *   { name, launch: {endpoint, actor, key, lea, registration?, decorate?}, ready: Promise,
- *     authorization(): header|null, onDrained: async () => enqueuedMore | null,
+ *     authorization(): header|null, secret(): the credential (keys the outbox's seal),
+ *     onDrained: async () => enqueuedMore | null,
  *     handle(event, detail, timestamp): true when it dealt with the event itself,
  *     message(pending): text|null, render(statusNodes) }
  * and gets `core` (profile, storage, send(), sendModuleResult(), outbox).
@@ -15,7 +16,7 @@ import { linkMode, readLink } from "./link.js";
 import { cmi5Mode, readCmi5 } from "./cmi5.js";
 import { getJSON } from "./storage.js";
 import { answeredResult, duration, interaction, moduleActivity, score, statement } from "./statements.js";
-import { createOutbox, queuedCount } from "./outbox.js";
+import { createOutbox, hmacSeal, queuedCount } from "./outbox.js";
 import { status } from "./status.js";
 
 const P = readProfile();
@@ -48,6 +49,7 @@ function start() {
     outbox = createOutbox({
       storage: localStorage, owner: launch.key, options,
       post: (bodies) => post(bodies),
+      seal: hmacSeal(() => mode.ready.then(() => mode.secret())),
       canSend: () => !!mode && !!mode.authorization(),
       onDrained: mode.onDrained,
       onChange: render,
@@ -91,9 +93,11 @@ function start() {
     }
     const own = mode.message(pending);
     if (own) { return say("recorded", own); }
-    if (s.storageFull) {
-      return say("not-recorded", "This browser could not save your answers (its storage is full or disabled). " +
-        "Free some space or use another browser, then answer again.");
+    const inMemory = outbox ? outbox.inMemoryOnly() : 0;
+    if (inMemory) {
+      return say("waiting", `${inMemory} answer(s) are not recorded yet: this browser's storage is full or ` +
+        "disabled, so they are kept in this tab only. Keep this tab open until this says Recorded; " +
+        "closing it now would lose them.");
     }
     if (s.refused) {
       return say("not-recorded", `The training record refused this link, so ${pending} answer(s) wait in this browser. ` +
