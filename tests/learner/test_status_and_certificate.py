@@ -72,7 +72,7 @@ def test_online_recorded_then_course_complete_and_a_certificate_the_report_confi
     assert "Course complete" in complete.inner_text()
     page.wait_for_function("() => document.querySelector('.isdp-course-complete').textContent"
                            ".includes('the course counts')")
-    complete.scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('.isdp-course-complete').scrollIntoView({block: 'center'})")
     shot(page, "3-course-complete")
 
     # The course page says so too, and links the certificate.
@@ -154,7 +154,10 @@ def test_outage_waiting_counts_answers_not_statements(page, web, lrs, keys):
     shot(page, "7-outage-waiting-top")
 
 
-def test_storage_full_says_not_recorded_and_what_to_do(page, web, lrs, keys):
+def test_storage_full_says_not_recorded_yet_and_keep_the_tab_open(page, web, lrs, keys):
+    """localStorage filled with junk until not one more character fits: the answers wait in
+    the tab's memory, the panel says so and what to do; once the LRS has them, Recorded."""
+    page.add_init_script(FAST_RETRY)
     page.goto(lrs.link(web, lrs.ada, page=MODULE_PAGE.format("phishing")))
     # Junk until not even one more character fits (big pieces first, then smaller ones).
     filled = page.evaluate("""() => {
@@ -166,14 +169,20 @@ def test_storage_full_says_not_recorded_and_what_to_do(page, web, lrs, keys):
         return i;
     }""")
     assert filled > 0
+    page.route(lrs.url + "**", lambda route: route.abort())  # hold them in the tab a while
     qid, correct = keys[COURSE]["phishing"][0]
     answer(page, qid, correct)
-    wait_state(page, "not-recorded")
+    page.wait_for_function("s => document.querySelector(s).textContent.includes('Not recorded yet')", arg=PANEL)
     text = panel_text(page)
-    assert "storage is full" in text
-    assert lrs.statements() == []
+    assert panel_state(page) == "waiting"
+    assert "storage is full" in text and "Keep this tab open until this says Recorded" in text
+    assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('isdp.xapi.q.')).length") == 0
     page.evaluate("window.scrollTo(0, 0)")
     shot(page, "8-storage-full")
+    page.unroute(lrs.url + "**")
+    page.evaluate("window.isdpTracking.flush()")
+    wait_state(page, "recorded")
+    assert len(lrs.statements()) == 2  # initialized and the answer
 
 
 def test_practice_mode_from_a_bookmark_or_a_new_tab(page, web, lrs, keys):

@@ -34,8 +34,9 @@ const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
    everybody's (kept from an earlier visit). */
 export function waiting(storage, launch, verbs = {}) {
   const prefix = launch && launch.key ? `${QUEUE_PREFIX}${ownerHash(launch.key)}.` : QUEUE_PREFIX;
-  const found = { answers: 0, results: 0 };
+  const found = { answers: 0, results: 0, stored: 0 };
   for (const key of keysWith(storage, prefix)) {
+    found.stored += 1;
     const verb = ((getJSON(storage, key) || {}).statement || {}).verb;
     const id = verb && verb.id;
     if (id && id === verbs.answered) { found.answers += 1; }
@@ -45,7 +46,7 @@ export function waiting(storage, launch, verbs = {}) {
 }
 
 /* The learner's words for a status report: {state, title, text, todo}. */
-export function describe(report, { answers = 0, results = 0, learner = null } = {}) {
+export function describe(report, { answers = 0, results = 0, stored = null, learner = null } = {}) {
   const state = report.state;
   const who = learner ? `employee ${learner.key}${learner.lea ? ` (district LEA code ${learner.lea})` : ""}` : null;
   if (state === "recorded") {
@@ -57,6 +58,13 @@ export function describe(report, { answers = 0, results = 0, learner = null } = 
       return { state, title: who ? "Personal link active" : "Ready to record", ready: true, text: who
         ? `Your personal link is active for ${who}. Each answer you check is saved in this browser, then sent to your training record.`
         : report.text, todo: "" };
+    }
+    if (stored !== null && report.pending > stored) {
+      // Storage refused them (full or disabled): the outbox keeps them in this tab's memory.
+      return { state, title: "Not recorded yet", text: "This browser's storage is full or disabled, so " +
+        "your latest answers are kept in this tab only while they are sent.",
+      todo: "Keep this tab open until this says Recorded: closing it now would lose them. Then free " +
+        "some space in this browser (or use another one) before your next module." };
     }
     const result = results > 0;
     const what = !answers ? (result ? "Your module result is" : "Your progress is")
