@@ -54,7 +54,8 @@ def test_online_recorded_then_course_complete_and_a_certificate_the_report_confi
     shot(page, "1-landing-personal-link")
 
     modules = list(keys[COURSE])
-    course_modules = json.loads(page.locator('meta[name="isdp-xapi-profile"]').get_attribute("content"))["courses"][COURSE]
+    profile = json.loads(page.locator('meta[name="isdp-xapi-profile"]').get_attribute("content"))
+    course_modules = profile["courses"][COURSE]
     assert sorted(modules) == sorted(course_modules)
     for index, module in enumerate(course_modules):
         page.goto(module_url(web, module))
