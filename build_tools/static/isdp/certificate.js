@@ -1,49 +1,10 @@
-/* Certificates of completion: the completion this browser keeps when a learner passes a
- * course's last module with their personal link (or from their LMS), and the certificate page
- * (courses/certificate.html?course=ID) that shows and prints it with its verification code.
- *
- * A completion is kept per learner, course and cycle, and the first one is never replaced:
- * the report counts the attempt that first completed the course (verification.js). Nothing
- * here is sent anywhere: the code is derived, and the report derives the same one. */
-import { learnerKey, verificationCode } from "./verification.js";
-import { getJSON, setJSON } from "./storage.js";
-import { LAUNCH_KEY } from "./launch.js";
+/* The certificate of completion page (courses/certificate.html?course=ID): the completion
+ * this browser kept (completion.js) with its verification code (verification.js), to print.
+ * Nothing here is sent anywhere: the code is derived, and the report derives the same one. */
+import { verificationCode } from "./verification.js";
+import { completionOf } from "./completion.js";
+import { currentLearner } from "./learner.js";
 import { DEFAULTS, readProfile } from "./profile.js";
-
-const STORE = "isdp.certificates.v1";
-
-/* The learner of this tab's launch (personal link or LMS), or null in practice mode. */
-export function currentLearner(session = globalThis.sessionStorage) {
-  const launch = session ? getJSON(session, LAUNCH_KEY) : null;
-  const key = launch && learnerKey(launch.actor);
-  if (!key) { return null; }
-  return { key, actor: launch.actor, lea: launch.lea || null, mode: launch.mode,
-    name: launch.actor.name || null };
-}
-
-export function completionOf(storage, learner, course, cycle) {
-  const all = getJSON(storage, STORE) || {};
-  if (cycle) { return all[`${learner}|${course}|${cycle}`] || null; }
-  // The latest cycle's completion of that course.
-  const mine = Object.values(all).filter((c) => c.learner === learner && c.course === course);
-  return mine.sort((a, b) => (a.cycle < b.cycle ? 1 : -1))[0] || null;
-}
-
-/* Keep a completion ({learner, course, cycle, registration, completedAt, lea}); the first
-   of a cycle wins. Returns the one kept, or null when the browser refused to store it. */
-export function rememberCompletion(storage, completion) {
-  const all = getJSON(storage, STORE) || {};
-  const key = `${completion.learner}|${completion.course}|${completion.cycle}`;
-  if (all[key]) { return all[key]; }
-  all[key] = completion;
-  return setJSON(storage, STORE, all) ? completion : null;
-}
-
-export function certificateUrl(pageUrl, course) {
-  const url = new URL("../certificate.html", pageUrl);
-  url.searchParams.set("course", course);
-  return url.href;
-}
 
 export function longDate(iso, timeZone) {
   return new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeZone }).format(new Date(iso));

@@ -5,14 +5,6 @@
 export const VERSION = "isdp-certificate-v1";
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
-/* What the report joins a learner on (store.sqlite.learner_id): the account name (the
-   employee id), or the lower-case email of an mbox actor. */
-export function learnerKey(actor) {
-  if (actor && actor.account) { return actor.account.name || null; }
-  if (actor && actor.mbox) { return String(actor.mbox).replace(/^mailto:/, "").toLowerCase(); }
-  return null;
-}
-
 export function base32(bytes) {
   let out = "", buffer = 0, bits = 0;
   for (const byte of bytes) {
