@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from docutils import nodes
@@ -95,6 +96,30 @@ def _assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctre
         app.add_js_file("isdp/quiz.js", type="module")  # modules are deferred
 
 
+CERTIFICATE_PAGE = f"{COURSES_DIR}/certificate"
+
+
+def _certificate_page(app: Sphinx):
+    """One certificate page for every course (``?course=ID``), filled in the browser."""
+    if app.builder.format != "html":
+        return
+    courses, _ = read_courses(Path(app.srcdir))  # errors: reported by the consistency check
+    data = {c.id: {"title": c.title, "url": f"{c.id}/index.html"} for c in courses}
+    yield CERTIFICATE_PAGE, {"title": "Certificate of completion",
+                             "isdp_certificate_courses": json.dumps(data, sort_keys=True)}, \
+        "isdp-certificate.html"
+
+
+def _learner_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The learner's status panel on every course page; the certificate on its own page."""
+    if not pagename.startswith(f"{COURSES_DIR}/") or app.builder.format != "html":
+        return
+    app.add_js_file("isdp/status-panel.js", type="module")
+    if pagename == CERTIFICATE_PAGE:
+        app.add_css_file("isdp-certificate.css")
+        app.add_js_file("isdp/certificate.js", type="module")
+
+
 def check(srcdir: Path, docnames: set[str]) -> list[ContentError]:
     from build_tools.courses.check import check_courses
 
@@ -115,3 +140,5 @@ def setup(app: Sphinx) -> None:
     app.connect("doctree-read", _module_page)
     app.connect("env-check-consistency", _check)
     app.connect("html-page-context", _assets)
+    app.connect("html-collect-pages", _certificate_page)
+    app.connect("html-page-context", _learner_assets)

@@ -138,6 +138,7 @@ class Evidence:
     """What the answers prove, per learner key (before the roster join)."""
 
     module_passed: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    module_registration: dict[tuple[str, str, str], str] = field(default_factory=dict)  # of that pass
     started: set[tuple[str, str]] = field(default_factory=set)
     attempts_below: list[tuple[str, str]] = field(default_factory=list)  # (course id, time)
     questions: dict[tuple[str, str], list[int]] = field(default_factory=dict)
@@ -253,8 +254,8 @@ def evidence(conn: sqlite3.Connection, courses: list[RequiredCourse], profile: P
     found = Evidence()
     answered: Counter = Counter()  # question number -> first answers
     missed: Counter = Counter()  # question number -> wrong first answers
-    for who, m, right, moment, late, numbers, wrong in conn.execute(
-        "SELECT f.who, q.m, count(k.rowid), max(f.t),"
+    for who, reg, m, right, moment, late, numbers, wrong in conn.execute(
+        "SELECT f.who, f.reg, q.m, count(k.rowid), max(f.t),"
         f" sum(NOT coalesce(f.lag >= 0 AND f.lag <= {rules.max_delivery_days * 86400}, 0)),"
         " group_concat(q.n), group_concat(CASE WHEN k.rowid IS NULL THEN q.n END)"
         f" FROM ({first}) AS f JOIN temp.questions AS q ON q.object = f.object"
@@ -273,6 +274,7 @@ def evidence(conn: sqlite3.Connection, courses: list[RequiredCourse], profile: P
             slot = (who, course_id, module)
             if slot not in found.module_passed or moment < found.module_passed[slot]:
                 found.module_passed[slot] = moment
+                found.module_registration[slot] = reg  # certificates' verification code
         else:
             found.attempts_below.append((course_id, moment))
     found.questions = {iris[int(n)]: [count, missed[n]] for n, count in answered.items()}

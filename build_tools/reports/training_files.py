@@ -14,9 +14,11 @@ from build_tools.core.atomic import atomic_dir
 from build_tools.reports.charts import Bar, bar_chart
 from build_tools.reports.render import render
 from build_tools.reports.training import TrainingReport
+from build_tools.reports.verification import verification_codes
 
 LEA_CHART_ROWS = 25
 HTML_UNVERIFIED_ROWS = 200
+HTML_CERTIFICATE_ROWS = 2000  # beyond that, look the code up in compliance.csv
 PERSON = ["employee_id", "name", "email", "lea_code", "lea_name", "role"]
 UNVERIFIED = ["statement_id", "learner", "course", "verb", "object", "actor", "authority",
               "timestamp", "stored", "reason"]
@@ -88,17 +90,30 @@ def summary(report: TrainingReport) -> dict[str, Any]:
     }
 
 
+def certificate_rows(report: TrainingReport, codes: dict[tuple[str, str], str]) -> list[dict[str, str]]:
+    """The passed courses by verification code, so a printed code is found like a word in a
+    dictionary."""
+    titles = {course.id: course.title for course in report.courses}
+    rows = [{"code": code, "employee_id": e.employee_id, "name": e.name, "lea_code": e.lea_code,
+             "course": titles[course_id], "passed_on": _day(row.courses[course_id].passed_on)}
+            for row in report.rows if (e := row.employee)
+            for course_id in row.courses if (code := codes.get((e.employee_id, course_id)))]
+    return sorted(rows, key=lambda r: r["code"])
+
+
 def write_report(report: TrainingReport, out: Path) -> Path:
     course_ids = [course.id for course in report.courses]
     titles = {course.id: course.title for course in report.courses}
     last_day = (report.end - dt.timedelta(days=1)).date().isoformat()
+    codes = verification_codes(report)
     with atomic_dir(out) as tmp:
         with (tmp / "compliance.csv").open("w", newline="", encoding="utf-8") as handle:
             writer = spreadsheet.writer(handle)
             writer.writerow(
                 PERSON
                 + ["compliant"]
-                + [f"{c}_{k}" for c in course_ids for k in ("status", "passed_on", "modules_passed")]
+                + [f"{c}_{k}" for c in course_ids
+                   for k in ("status", "passed_on", "modules_passed", "verification_code")]
             )
             for row in report.rows:
                 e = row.employee
@@ -114,10 +129,11 @@ def write_report(report: TrainingReport, out: Path) -> Path:
                 for course in course_ids:
                     status = row.courses.get(course)
                     cells += (
-                        ["not required", "", ""]
+                        ["not required", "", "", ""]
                         if status is None
                         else [status.label, _day(status.passed_on),
-                              f"{status.modules_passed}/{status.modules}"]
+                              f"{status.modules_passed}/{status.modules}",
+                              codes.get((e.employee_id, course), "")]
                     )
                 writer.writerow(cells)
         with (tmp / "overdue.csv").open("w", newline="", encoding="utf-8") as handle:
@@ -183,6 +199,8 @@ def write_report(report: TrainingReport, out: Path) -> Path:
             lea_chart=lea_chart,
             lea_chart_note=note,
             shown_unverified=report.unverified[:HTML_UNVERIFIED_ROWS],
+            certificates=certificate_rows(report, codes)[:HTML_CERTIFICATE_ROWS],
+            certificate_count=len(codes),
         )
         (tmp / "index.html").write_text(html, encoding="utf-8")
     return out

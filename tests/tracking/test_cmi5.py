@@ -271,7 +271,7 @@ def test_the_au_state_api_keeps_documents_per_registration(harness, lrs, web):
 def _finished(page, start="Your result is recorded"):
     page.wait_for_function(
         f"() => window.isdpTracking.idle() && "
-        f"document.querySelector('{STATUS}').textContent.startsWith({json.dumps(start)})"
+        f"document.querySelector('{STATUS}').textContent.includes({json.dumps(start)})"
     )
 
 

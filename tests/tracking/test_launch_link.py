@@ -65,7 +65,7 @@ def test_practice_mode_sends_nothing_and_says_so(page, web, lrs):
     assert page.evaluate("window.isdpTracking.mode") == "practice"
     for name, detail in attempt_events():
         dispatch(page, name, detail)
-    assert _status(page).startswith("Practice mode: your answers are not recorded")
+    assert "Practice mode" in _status(page) and "not recorded" in _status(page)
     assert not [u for u in requests if u.startswith(lrs.url)]
     assert lrs.statements() == []
 
@@ -155,7 +155,7 @@ def test_a_damaged_link_says_so_and_records_nothing(page, web, lrs):
     link = lrs.link(web, lrs.ada).replace("actor=%7B", "actor=%7Bbroken")
     page.goto(link)
     status = page.locator("[data-isdp-tracking-status]").inner_text()
-    assert status.startswith("This training link is damaged")
+    assert "This training link is damaged" in status
     assert "auth=" not in page.url, "even a damaged link leaves the address bar"
     assert page.evaluate("window.isdpTracking.mode") == "practice"
 

@@ -12,6 +12,11 @@ before, with a placeholder for each page's link and a marker class on every ``<l
 relative links; each page turns its own branch's markers into ``current`` (and furo's
 ``current-page`` and ``checked``) and drops the rest: one regular-expression pass.
 tests/test_navigation.py checks the result equals furo's own, byte for byte, on every page.
+
+Previous/next links follow the toctree, which runs from one course straight into the next: a
+course's landing page said "Previous: <the other course's last module>". Each folder under
+``courses/`` is a unit of its own, so its pages' previous/next links stay inside it (the
+landing page's previous goes to the course list, the last module has no next).
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ from sphinx.environment.adapters.toctree import global_toctree_for_doc
 # What furo asks of ``toctree()`` for its sidebar (furo._compute_navigation_tree).
 FURO_TOCTREE = {"collapse": False, "titles_only": True, "maxdepth": -1, "includehidden": True}
 BEFORE_THEME, AFTER_THEME = 400, 600  # furo's html-page-context handler runs at 500
+
+# Folders whose subfolders are self-contained sequences (one course each).
+SELF_CONTAINED = ("courses",)
 
 _MARK = "isdp-nav-"
 _PAGE = "isdp-page:"  # a link to a page, until the page's folder is known
@@ -155,9 +163,36 @@ class SiteNavigation:
         context["furo_navigation_tree"] = self.folders[folder].for_page(pagename)
 
 
+def unit_of(docname: str) -> str | None:
+    """The self-contained folder a page belongs to (``courses/ferpa/``), if any."""
+    parts = docname.split("/")
+    return f"{parts[0]}/{parts[1]}/" if len(parts) == 3 and parts[0] in SELF_CONTAINED else None
+
+
+def keep_within_unit(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                     doctree: Any) -> None:
+    """Previous/next links that would leave a course: the course list before its landing
+    page, nothing after its last module."""
+    unit = unit_of(pagename)
+    builder = app.builder
+    related = getattr(builder, "relations", {}).get(pagename)
+    if unit is None or not related or not isinstance(builder, StandaloneHTMLBuilder):
+        return
+    parent, prev, nxt = related
+    if nxt and not nxt.startswith(unit):
+        context["next"] = None
+    if prev and not prev.startswith(unit):
+        up = parent if pagename == f"{unit}index" else None
+        context["prev"] = None if up is None else {
+            "link": builder.get_relative_uri(pagename, up),
+            "title": builder.render_partial(app.env.titles[up])["title"],
+        }
+
+
 def setup_navigation(app: Sphinx) -> None:
     navigation = SiteNavigation()
     # Titles and the toctree are final once the environment is updated, before any writing.
     app.connect("env-updated", navigation.reset)
     app.connect("html-page-context", navigation.hold_theme, priority=BEFORE_THEME)
     app.connect("html-page-context", navigation.fill, priority=AFTER_THEME)
+    app.connect("html-page-context", keep_within_unit, priority=BEFORE_THEME)

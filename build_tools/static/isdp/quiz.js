@@ -178,6 +178,7 @@ function complete(m) {
   // "Recorded" only once the LRS acknowledged this attempt's result (status.js).
   onStatus((report) => {
     if (m.attempt !== attempt && m.attempt !== null) { return; }
+    if (recorded.hasAttribute("data-isdp-status-panel")) { return; }  // status-panel.js renders it
     recorded.setAttribute("data-isdp-state", report.state === "recorded" && report.lastQueued !== attempt ? "waiting" : report.state);
     recorded.textContent = report.mode === "practice" ? "Practice mode: this result is not recorded."
       : report.state === "recorded" && report.lastQueued === attempt ? "Recorded in your training record."

@@ -23,7 +23,8 @@ export function lastStatus() { return last; }
 export function status(report, doc = document) {
   last = report;
   for (const node of doc.querySelectorAll("[data-isdp-tracking-status]")) {
-    if (node.textContent !== report.text) { node.textContent = report.text; }
+    // A node a component renders itself (status-panel.js) keeps its content.
+    if (!node.hasAttribute("data-isdp-status-panel") && node.textContent !== report.text) { node.textContent = report.text; }
     node.setAttribute("data-isdp-tracking-mode", report.mode);
     node.setAttribute("data-isdp-pending", String(report.pending));
     node.setAttribute("data-isdp-state", report.state);
