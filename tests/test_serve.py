@@ -7,6 +7,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from .conftest import page_text
 
@@ -35,16 +38,25 @@ def _wait_for(predicate, timeout: float = 90.0):
     raise AssertionError("timed out waiting for the preview")
 
 
-def test_preview_rebuilds_on_save_in_one_process_and_survives_a_broken_page(make_site, tmp_path):
-    src = make_site({"content/index.md": page_text("Home", "First version of the page.")})
+@contextmanager
+def preview(src: Path, log: Path) -> Iterator[str]:
+    """`isdp serve` in src, its output in log; yields the home page's URL, stops on exit."""
     port = _free_port()
-    log = tmp_path / "serve.log"
     with log.open("w") as output:
         server = subprocess.Popen([sys.executable, "-m", "build_tools", "serve", "--port", str(port)],
                                   cwd=src, stdout=output, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/content/index.html"
-    index = src / "content" / "index.md"
     try:
+        yield f"http://127.0.0.1:{port}/content/index.html"
+    finally:
+        server.terminate()
+        server.wait(15)
+
+
+def test_preview_rebuilds_on_save_in_one_process_and_survives_a_broken_page(make_site, tmp_path):
+    src = make_site({"content/index.md": page_text("Home", "First version of the page.")})
+    log = tmp_path / "serve.log"
+    index = src / "content" / "index.md"
+    with preview(src, log) as url:
         _wait_for(lambda: "First version" in (_get(url) or ""))
         index.write_text(page_text("Home", "Second version, saved by an editor."))
         _wait_for(lambda: "Second version" in (_get(url) or ""))
@@ -60,9 +72,6 @@ def test_preview_rebuilds_on_save_in_one_process_and_survives_a_broken_page(make
         settings = src / "site.yaml"
         settings.write_text(settings.read_text().replace("short_name: MDE", "short_name: MDEX"))
         _wait_for(lambda: "MDEX Information Security" in (_get(url) or ""))
-    finally:
-        server.terminate()
-        server.wait(15)
     text = log.read_text()
     # every save after the first build was built in this process, not in a new sphinx-build
     assert text.count("isdp: preview rebuilt in") >= 4, text

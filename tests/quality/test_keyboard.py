@@ -6,6 +6,8 @@ the first course module (a quiz page). A page missing from the build is a failur
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -137,7 +139,7 @@ def test_skip_link_is_first_visible_and_moves_to_the_content(page, site_server, 
     expect(focused).to_have_text("Skip to content")
     expect(focused).to_be_in_viewport()  # furo slides it in when focused
     page.keyboard.press("Enter")
-    assert page.url.endswith("#furo-main-content")
+    expect(page).to_have_url(re.compile(r"#furo-main-content$"))  # waits for the jump
     page.keyboard.press("Tab")
     assert page.evaluate(
         "document.getElementById('furo-main-content').contains(document.activeElement)"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from build_tools.site.html.minify import purge_css
+from build_tools.site.html.minify import minify_static, purge_css
 from tests.support.page_weight import COURSE_PAGE_BUDGET_GZIP, measure
 from tests.support.pages import course_module_pages, serve
 
@@ -64,3 +64,15 @@ def test_the_shipped_site_loads_minified_files(shipped_site):
         text = (static / name).read_text(encoding="utf-8")
         assert "\n  " not in text and "/* " not in text, f"{name} is not minified"
     assert len((static / "sphinx-design.min.css").read_bytes()) < 20_000, "unused sphinx-design rules kept"
+
+
+def test_a_script_with_template_literals_is_published_as_written(tmp_path):
+    """rjsmin drops the spaces around ${...} inside backticks ("1of 6modules passed")."""
+    static = tmp_path / "_static"
+    static.mkdir()
+    module = "export const line = (a, b) => `${a} of ${b} modules passed`;\n"
+    (static / "module.js").write_text(module, encoding="utf-8")
+    (static / "classic.js").write_text("var  answer  =  42;  // a comment\n", encoding="utf-8")
+    minify_static(tmp_path)
+    assert (static / "module.js").read_text(encoding="utf-8") == module
+    assert (static / "classic.js").read_text(encoding="utf-8") == "var answer=42;"

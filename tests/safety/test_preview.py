@@ -3,23 +3,15 @@ keeps serving the last good page and shows the problems on it, as the editor gui
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from ..conftest import page_text
-from ..test_serve import _free_port, _get, _wait_for
+from ..test_serve import _get, _wait_for, preview
 
 
 def test_the_preview_keeps_the_last_good_page_and_shows_the_problem(make_site, tmp_path):
     src = make_site({"content/index.md": page_text("Home", "The good version.")})
-    port = _free_port()
     log = tmp_path / "serve.log"
-    with log.open("w") as output:
-        server = subprocess.Popen([sys.executable, "-m", "build_tools", "serve", "--port", str(port)],
-                                  cwd=src, stdout=output, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/content/index.html"
     index = src / "content" / "index.md"
-    try:
+    with preview(src, log) as url:
         _wait_for(lambda: "The good version" in (_get(url) or ""))
         index.write_text(page_text("Home", "The broken version, see {term}`Nothing`."))
         _wait_for(lambda: "still serving the last good pages" in log.read_text())
@@ -29,6 +21,3 @@ def test_the_preview_keeps_the_last_good_page_and_shows_the_problem(make_site, t
         index.write_text(page_text("Home", "The fixed version."))
         _wait_for(lambda: "The fixed version" in (_get(url) or ""))
         assert 'id="isdp-preview-problems"' not in (_get(url) or "")
-    finally:
-        server.terminate()
-        server.wait(15)
