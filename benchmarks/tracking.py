@@ -31,7 +31,7 @@ from build_tools.site.build import build  # noqa: E402
 from build_tools.xapi.links import launch_link, learner_actor, provision  # noqa: E402
 from build_tools.xapi.lrs.local import LocalLRS  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.tracking.conftest import FIXTURE_PAGE, FIXTURE_PATH, HOME, LEARNERS, attempt_events  # noqa: E402
+from tests.tracking.conftest import FIXTURE_PATH, HOME, LEARNERS, attempt_events, tracking_source  # noqa: E402
 
 ANSWER_LOOP = """async ([n, template]) => {
   const latencies = [];
@@ -85,15 +85,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="isdp-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        src = tmp / "src"
-        src.mkdir()
-        for entry in REPO.iterdir():
-            if entry.name in ("content", "guidance", "courses"):
-                shutil.copytree(entry, src / entry.name)
-            elif not entry.name.startswith((".", "_")) and entry.name != "node_modules":
-                (src / entry.name).symlink_to(entry)
-        (src / FIXTURE_PATH).write_text(FIXTURE_PAGE)
-        result = build(src, tmp / "html", status=None)
+        result = build(tracking_source(tmp), tmp / "html", status=None)
         if not result.ok:
             raise SystemExit("\n".join(result.warnings + [result.error or ""]))
         handler = functools.partial(

@@ -39,22 +39,25 @@ orphan: true
 FIXTURE_PATH = "courses/tracking-fixture.md"
 
 
+def tracking_source(folder: Path) -> Path:
+    """folder/src: the shipped site plus the fixture page (for these tests and
+    benchmarks/tracking.py). Pages are copied (we add one); everything else is linked, so
+    that traceability's feature paths (build_tools/..., benchmarks/...) resolve as in the
+    repository."""
+    src = folder / "src"
+    src.mkdir()
+    for entry in REPO.iterdir():
+        if entry.name in ("content", "guidance", "courses"):
+            shutil.copytree(entry, src / entry.name)
+        elif not entry.name.startswith((".", "_")) and entry.name != "node_modules":
+            (src / entry.name).symlink_to(entry)
+    (src / FIXTURE_PATH).write_text(FIXTURE_PAGE, encoding="utf-8")
+    return src
+
+
 @pytest.fixture(scope="session")
 def tracking_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    def make_src(folder: Path) -> Path:
-        src = folder / "src"
-        src.mkdir()
-        # Pages are copied (we add one); everything else is linked, so that traceability's
-        # feature paths (build_tools/..., benchmarks/...) resolve as in the repository.
-        for entry in REPO.iterdir():
-            if entry.name in ("content", "guidance", "courses"):
-                shutil.copytree(entry, src / entry.name)
-            elif not entry.name.startswith((".", "_")) and entry.name != "node_modules":
-                (src / entry.name).symlink_to(entry)
-        (src / FIXTURE_PATH).write_text(FIXTURE_PAGE, encoding="utf-8")
-        return src
-
-    return build_once(tmp_path_factory, "tracking", make_src)
+    return build_once(tmp_path_factory, "tracking", tracking_source)
 
 
 # A strict policy like the one the site's CSP meta tag sets; pages asked for with
