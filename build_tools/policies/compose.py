@@ -272,10 +272,8 @@ def cover_document(
         "| --- | --- | --- | --- | --- |",
     ]
     for t in templates:
-        target = link(t)
-        name = f"[{_cell(t.meta.title)}]({target})" if target else _cell(t.meta.title)
         parts.append(
-            f"| {codes[t.id]} | {name} | {t.meta.owner} | {t.meta.approver} | "
+            f"| {codes[t.id]} | {_linked_title(t, link)} | {t.meta.owner} | {t.meta.approver} | "
             f"{district['next_review']} |"
         )
     parts += ["", "## Values that differ from the MDE defaults", ""]
@@ -310,10 +308,15 @@ def packet_contents(
         "| --- | --- | --- |",
     ]
     for t in templates:
-        target = link(t)
-        name = f"[{_cell(t.meta.title)}]({target})" if target else _cell(t.meta.title)
-        lines.append(f"| {codes[t.id]} | {name} | {t.meta.approver} |")
+        lines.append(f"| {codes[t.id]} | {_linked_title(t, link)} | {t.meta.approver} |")
     return "\n".join(lines) + "\n"
+
+
+def _linked_title(template: Template, link: Callable[[Template], str | None]) -> str:
+    """A policy's title for a table cell, linked to its page in the pack when it has one."""
+    target = link(template)
+    title = _cell(template.meta.title)
+    return f"[{title}]({target})" if target else title
 
 
 def _doc(t: Template) -> str:
