@@ -12,6 +12,8 @@ import json
 import re
 import socket
 
+from playwright.sync_api import expect
+
 from build_tools.reports.courses import load_required_courses
 from build_tools.reports.training import Rules, build_report
 from build_tools.reports.verification import verification_codes
@@ -63,7 +65,9 @@ def test_online_recorded_then_course_complete_and_a_certificate_the_report_confi
             answer(page, qid, correct)
         wait_state(page, "recorded")
         box = page.locator("[data-isdp-quiz-result] [data-isdp-recorded]")
-        assert box.get_attribute("data-isdp-state") == "recorded" and "Recorded" in box.inner_text()
+        # the result box's copy follows the panel: wait for it rather than read it at once
+        expect(box).to_have_attribute("data-isdp-state", "recorded")
+        expect(box).to_contain_text("Recorded")
         assert box.get_attribute("aria-live") is None, "one live region per page, not two"
         complete = page.locator(".isdp-course-complete")
         if index < len(course_modules) - 1:
