@@ -157,14 +157,16 @@ def main() -> None:
                 lrs.stop()
                 page.evaluate(
                     """([n, t]) => { for (let i = 0; i < n; i++) document.dispatchEvent(
-                    new CustomEvent('isdp:question-answered', {detail: Object.assign({}, t, {question: 'q-' + i})})); }""",
+                    new CustomEvent('isdp:question-answered',
+                                    {detail: Object.assign({}, t, {question: 'q-' + i})})); }""",
                     [args.queued, template],
                 )
                 page.wait_for_function(SAVED, arg=args.queued, timeout=600_000)
                 queued = page.evaluate(QUEUED)
                 assert len(queued) == args.queued, len(queued)
                 page.evaluate("""() => { window.benchAcks = [];
-                    document.addEventListener('isdp:statements-acked', () => window.benchAcks.push(performance.now())); }""")
+                    document.addEventListener('isdp:statements-acked',
+                                              () => window.benchAcks.push(performance.now())); }""")
                 lrs.start()
                 t0 = time.perf_counter()
                 start_ms = page.evaluate(

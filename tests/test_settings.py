@@ -41,7 +41,8 @@ def test_wrong_type_is_reported_at_its_line(tmp_path):
     _site_with(tmp_path, "cycle_start_month: 7", "cycle_start_month: July")
     line = _line_of(tmp_path, "cycle_start_month: July")
     assert _messages(tmp_path) == [
-        f"site.yaml:{line}: 'training.cycle_start_month': Input should be a valid integer, unable to parse string as an integer"
+        f"site.yaml:{line}: 'training.cycle_start_month': Input should be a valid integer,"
+        " unable to parse string as an integer"
     ]
 
 
@@ -55,7 +56,8 @@ def test_a_notice_period_longer_than_the_rule_is_refused(tmp_path):
     _site_with(tmp_path, "notify_within_hours: 24", "notify_within_hours: 72")
     line = _line_of(tmp_path, "notify_within_hours: 72")
     [message] = _messages(tmp_path)
-    assert message.startswith(f"site.yaml:{line}: 'incident.notify_within_hours': Input should be less than or equal to 24")
+    assert message.startswith(
+        f"site.yaml:{line}: 'incident.notify_within_hours': Input should be less than or equal to 24")
 
 
 def test_missing_section_and_bad_email(tmp_path):

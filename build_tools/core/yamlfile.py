@@ -215,7 +215,8 @@ def _load(path: str, mtime_ns: int, size: int) -> Located:
 def _describe(error: dict[str, Any]) -> str:
     loc = ".".join(str(part) for part in error["loc"])
     if error["type"] == "extra_forbidden":
-        return f"unknown key '{error['loc'][-1]}'" + (f" in '{'.'.join(map(str, error['loc'][:-1]))}'" if len(error["loc"]) > 1 else "")
+        parent = ".".join(map(str, error["loc"][:-1]))
+        return f"unknown key '{error['loc'][-1]}'" + (f" in '{parent}'" if parent else "")
     if error["type"] == "missing":
         return f"missing required key '{loc}'"
     message = error["msg"]

@@ -87,7 +87,8 @@ class WebinarDirective(SphinxDirective):
         facts = nodes.definition_list(classes=["isdp-webinar-facts"])
         date = f"{part.date.day} {part.date:%B %Y}" if part.date else "Not announced yet"
         presenters = "; ".join(p.name + (f", {p.role}" if p.role else "") for p in part.presenters)
-        length = f"{part.duration_minutes} minutes" if part.duration_minutes else "Given when the recording is published"
+        length = (f"{part.duration_minutes} minutes" if part.duration_minutes
+                  else "Given when the recording is published")
         for term, text in (("Date", date), ("Presenters", presenters), ("Length", length)):
             facts += nodes.definition_list_item("", nodes.term(text=term),
                                                 nodes.definition("", nodes.paragraph(text=text)))

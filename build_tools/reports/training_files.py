@@ -1,5 +1,6 @@
 """The files of the training report: compliance.csv, overdue.csv, unverified.csv,
-summary.json and index.html, written together into place (core/atomic.py); cells that a spreadsheet would run are neutralised (core/spreadsheet.py)."""
+summary.json and index.html, written together into place (core/atomic.py); cells that a
+spreadsheet would run are neutralised (core/spreadsheet.py)."""
 
 from __future__ import annotations
 

@@ -160,7 +160,7 @@ class ProblemBanner:
         items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in self.builder.problems[:50])
         return (f'<div role="alert" id="isdp-preview-problems"><p><strong>The last save did not '
                 f"build: this is the last good version of the site.</strong> Fix these problems "
-                f"and save again:</p><ul>{items}</ul></div>").encode("utf-8")
+                f"and save again:</p><ul>{items}</ul></div>").encode()
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http" or not self.builder.problems:

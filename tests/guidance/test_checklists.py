@@ -14,7 +14,8 @@ from build_tools.guidance import checklists
 from build_tools.policies.registry import REQUIRED_POLICIES
 
 REPO = Path(__file__).resolve().parents[2]
-INDEX = "---\ndescription: A small test site for the checklist directive.\n---\n\n# Home\n\n```{toctree}\n/guidance/index\n```\n"
+INDEX = ("---\ndescription: A small test site for the checklist directive.\n---\n\n"
+         "# Home\n\n```{toctree}\n/guidance/index\n```\n")
 GUIDANCE = ("---\ndescription: A guidance page that shows one checklist.\n---\n\n# Guidance\n\n"
             "```{checklist} demo\n```\n")
 DEMO = """title: Demo checklist
@@ -61,9 +62,11 @@ def test_shipped_checklists_are_valid_and_link_existing_guidance():
 @pytest.mark.parametrize(("yaml_text", "line", "message"), [
     (DEMO.replace("        csf: [GV.RR]\n", "        csf: [GV.RR]\n        colour: red\n"), 11, "unknown key 'colour'"),
     (DEMO.replace("id: board", "id: owner"), 11, "item id 'owner' is used twice"),
-    (DEMO.replace("policy: incident-response", "policy: incident-policy"), 9, "'incident-policy' is not one of the 22 policy template ids"),
+    (DEMO.replace("policy: incident-response", "policy: incident-policy"), 9,
+     "'incident-policy' is not one of the 22 policy template ids"),
     (DEMO.replace("csf: [GV.RR]", "csf: [GOV.1]"), 10, "'GOV.1' is not a NIST CSF 2.0 category"),
-    (DEMO.replace("guidance: guidance/index\n        policy", "guidance: guidance/nowhere\n        policy"), 8, "guidance page 'guidance/nowhere' does not exist"),
+    (DEMO.replace("guidance: guidance/index\n        policy", "guidance: guidance/nowhere\n        policy"), 8,
+     "guidance page 'guidance/nowhere' does not exist"),
     (DEMO.replace("  - title: Govern\n", "  - title: Govern\n    - oops\n"), None, "invalid YAML"),
 ])
 def test_bad_checklist_is_reported_with_path_and_line(tmp_path, yaml_text, line, message):
@@ -111,7 +114,8 @@ def test_directive_renders_an_accessible_form(make_site, build_site):
 
 
 def test_policy_link_appears_once_the_policy_page_exists(make_site, build_site):
-    policy = "---\ndescription: The incident response policy template for districts.\n---\n\n# Incident Response Policy\n"
+    policy = ("---\ndescription: The incident response policy template for districts.\n---\n\n"
+              "# Incident Response Policy\n")
     index = INDEX.replace("/guidance/index\n", "/guidance/index\n/content/policies/incident-response\n")
     src = make_site({"content/index.md": index, "guidance/index.md": GUIDANCE,
                      "guidance/checklists/demo.yaml": DEMO,
@@ -126,11 +130,13 @@ def test_policy_link_appears_once_the_policy_page_exists(make_site, build_site):
 def test_unknown_checklist_is_a_build_warning_at_the_directive(make_site, build_site):
     src = make_site({"content/index.md": INDEX, "guidance/index.md": GUIDANCE.replace("demo", "missing")})
     result = build_site(src)
-    assert any("guidance/index.md:7" in w and "no checklist 'missing'" in w for w in _checklist_warnings(result)), result.warnings
+    warnings = _checklist_warnings(result)
+    assert any("guidance/index.md:7" in w and "no checklist 'missing'" in w for w in warnings), result.warnings
 
 
 def test_policy_page_is_found_by_its_template_id(make_site, build_site):
-    policy = "---\ndescription: The student and parent rights policy template.\n---\n\n# Student and Parent\u2019s Rights\n"
+    policy = ("---\ndescription: The student and parent rights policy template.\n---\n\n"
+              "# Student and Parent\u2019s Rights\n")
     index = INDEX.replace("/guidance/index\n", "/guidance/index\n/content/policies/student-parent-rights\n")
     demo = DEMO.replace("policy: incident-response", "policy: student-parent-rights")
     src = make_site({"content/index.md": index, "guidance/index.md": GUIDANCE,

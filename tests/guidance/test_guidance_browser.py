@@ -39,13 +39,15 @@ def test_checklist_keeps_answers_after_reload_and_downloads_them_as_csv(page, si
     assert root.locator("#isdp-csf-self-assessment-gv-lead").is_checked()
     assert root.locator("#isdp-csf-self-assessment-pr-mfa").is_checked()
     assert not root.locator("#isdp-csf-self-assessment-id-devices").is_checked()
-    assert root.locator("#isdp-csf-self-assessment-gv-lead-notes").input_value() == 'Superintendent named "J. Doe", 2026'
+    notes = root.locator("#isdp-csf-self-assessment-gv-lead-notes")
+    assert notes.input_value() == 'Superintendent named "J. Doe", 2026'
     assert root.locator(".isdp-checklist-progress").inner_text() == f"2 of {total} items done"
 
     with page.expect_download() as info:
         root.get_by_role("button", name="Download as CSV").click()
     download = info.value
-    assert download.suggested_filename.startswith("csf-self-assessment-") and download.suggested_filename.endswith(".csv")
+    name = download.suggested_filename
+    assert name.startswith("csf-self-assessment-") and name.endswith(".csv")
     text = open(download.path(), encoding="utf-8-sig").read()
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == total

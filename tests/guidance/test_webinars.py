@@ -34,7 +34,8 @@ downloads:
     kind: guidance
 ```
 """
-SERIES_HEAD = "---\ndescription: A test webinar series with one part and a recording.\n---\n\n# Test series\n\n## Part 1: Know what you have\n\n"
+SERIES_HEAD = ("---\ndescription: A test webinar series with one part and a recording.\n---\n\n"
+               "# Test series\n\n## Part 1: Know what you have\n\n")
 VTT = "WEBVTT\n\n00:00.000 --> 00:02.000\nWelcome to the To Know series.\n"
 
 

@@ -13,9 +13,11 @@ from build_tools.core.atomic import atomic_dir
 from build_tools.core.errors import ContentError
 
 from ..conftest import page_text
-from ..reports.conftest import conn  # noqa: F401 - the store fixture of the reports tests
+from ..reports.conftest import (
+    conn,  # noqa: F401 - the store fixture of the reports tests
+    write_roster,
+)
 from ..reports.test_cli import GOOD, site, training  # noqa: F401 - the reports' test site
-from ..reports.conftest import write_roster
 from .conftest import fails_cleanly, isdp
 
 
