@@ -71,7 +71,9 @@ more.addEventListener("click", async () => {
   if (items.length) items[0].querySelector("a").focus();
 });
 
-search().catch((error) => {
+// The query starts once the page has been painted: the form and heading show at once, and
+// Pagefind's start-up work does not hold back the first frame (a phone shows nothing until then).
+requestAnimationFrame(() => setTimeout(() => search().catch((error) => {
   status.textContent = "Search is not available here: open the site through a web server.";
   console.error(error);
-});
+}), 0));
