@@ -20,6 +20,10 @@ its words and one small excerpt file per result shown; isdp-search.js shows the 
   stylesheet, and writes in itself our stylesheet (minified), the keyboard fixes, its own
   module (static/isdp-search.js, which also runs the theme's light/dark button: furo.js's
   scroll and contents code has no use here and cost the most CPU on a phone) and the icon.
+  It preloads what Pagefind fetches first (its script, its entry, whose ``?ts=`` tag the page
+  gives it, and its WebAssembly), and the module starts the query after the first paint.
+  Pagefind's index files are gzip: a server that sends them with ``Content-Encoding: gzip``
+  (the editor guide's publishing page) spares Pagefind unpacking them on the main thread.
 - The index is a build product like the pages: rewritten whole by every build, in _pagefind/
   (Pagefind cannot update one page; it takes about 0.4 s of CPU for our 80 pages). The live
   preview (`isdp serve`) writes it once, not on every save: its search may lag behind edits.
