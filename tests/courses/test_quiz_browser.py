@@ -221,6 +221,16 @@ def test_without_javascript_the_questions_read_as_a_page(chromium, site_server):
     context.close()
 
 
+def test_the_status_panel_reads_as_words_with_spaces(page, site_server):
+    """Its title and text are separate spans: without a space between them innerText, a copy
+    and the live region's announcement ran them together ("Not recordedPractice mode")."""
+    page.goto(site_server + MODULE)
+    panel = page.locator("[data-isdp-tracking-status][data-isdp-state=not-recorded]")
+    panel.wait_for()
+    for text in (panel.inner_text(), panel.text_content()):
+        assert re.match(r"Not recorded\s+Practice mode: ", text), text
+
+
 def test_module_page_has_no_axe_violations(page, site_server):
     axe = REPO / "node_modules" / "axe-core" / "axe.min.js"
     if not axe.exists():

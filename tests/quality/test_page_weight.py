@@ -76,3 +76,20 @@ def test_a_script_with_template_literals_is_published_as_written(tmp_path):
     minify_static(tmp_path)
     assert (static / "module.js").read_text(encoding="utf-8") == module
     assert (static / "classic.js").read_text(encoding="utf-8") == "var answer=42;"
+
+
+def test_a_page_links_only_the_stylesheets_it_uses(shipped_site):
+    """Each stylesheet in the head holds back the first paint on a slow connection: those of
+    sphinx-design, the policies and the guidance are linked only where their classes are."""
+    def stylesheets(page: str) -> set[str]:
+        html = (shipped_site / page).read_text(encoding="utf-8")
+        return {name for name in ("sphinx-design.min.css", "isdp-policies.css", "isdp-guidance.css")
+                if f'_static/{name}?v=' in html}
+
+    assert stylesheets("content/index.html") == {"sphinx-design.min.css"}  # its cards
+    assert stylesheets("content/policies/acceptable-use.html") == {"isdp-policies.css"}  # parameters
+    assert stylesheets("guidance/to-become/insured.html") == set()
+    checklists = [page for page in (shipped_site / "guidance").rglob("*.html")
+                  if 'class="isdp-checklist' in page.read_text(encoding="utf-8")]
+    assert checklists, "no guidance page with a checklist"
+    assert all("isdp-guidance.css" in stylesheets(str(page.relative_to(shipped_site))) for page in checklists)

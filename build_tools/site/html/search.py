@@ -11,8 +11,19 @@ its words and one small excerpt file per result shown; isdp-search.js shows the 
 - Pagefind is given the written pages of the site's documents by name, except those whose
   front matter says ``nosearch: true``: not the search page, the general index or the root
   redirect, which have no content of their own.
-- Sphinx's own indexer is switched off (its searchindex.js would go unused); the search page
-  is our template, and loads the theme's stylesheet, ours and the keyboard fixes only.
+- Sphinx's own indexer is switched off (its searchindex.js would go unused), and the basic
+  theme's searchtools.js and language_data.js, which only its search page loads, are not
+  copied into _static/.
+- The search page is our template. A query from an empty cache may cost at most 10 requests
+  (issue 19), and Pagefind needs 6 of them beside the excerpts (its script, entry, metadata,
+  WebAssembly, the index chunk, and the page itself): so the page links only the theme's
+  stylesheet, and writes in itself our stylesheet (minified), the keyboard fixes, its own
+  module (static/isdp-search.js, which also runs the theme's light/dark button: furo.js's
+  scroll and contents code has no use here and cost the most CPU on a phone) and the icon.
+  It preloads what Pagefind fetches first (its script, its entry, whose ``?ts=`` tag the page
+  gives it, and its WebAssembly), and the module starts the query after the first paint.
+  Pagefind's index files are gzip: a server that sends them with ``Content-Encoding: gzip``
+  (the editor guide's publishing page) spares Pagefind unpacking them on the main thread.
 - The index is a build product like the pages: rewritten whole by every build, in _pagefind/
   (Pagefind cannot update one page; it takes about 0.4 s of CPU for our 80 pages). The live
   preview (`isdp serve`) writes it once, not on every save: its search may lag behind edits.
@@ -20,21 +31,32 @@ its words and one small excerpt file per result shown; isdp-search.js shows the 
 
 from __future__ import annotations
 
+import functools
+import posixpath
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
+from urllib.parse import quote
 
+import rcssmin
 from sphinx.application import Sphinx
+from sphinx.util.fileutil import copy_asset
+from sphinx.util.matching import DOTFILES
 
+from build_tools.site.config import STATIC_DIR as SITE_STATIC  # isdp.css, the keyboard fixes, the icon
 from build_tools.site.diagnostics import Warn, warn
 
-STATIC_DIR = Path(__file__).parent / "static"
+SEARCH_SCRIPT = Path(__file__).parent / "static" / "isdp-search.js"
 INDEX_DIR = "_pagefind"
+LANGUAGE = "en"  # the site's one language: Pagefind's WebAssembly is wasm.<language>.pagefind
 EXCLUDE = ".headerlink, [data-pagefind-ignore]"
 _GLOB_SPECIAL = re.compile(r"[\\{}\[\]*?,]")
-# What the search page loads beside its own module: the theme's look and the keyboard fixes.
-SEARCH_PAGE_ASSETS = ("styles/furo.css", "isdp.css", "scripts/furo.js", "isdp-keyboard.js")
+# The one file the search page links; the rest it writes in itself (see the docstring).
+SEARCH_PAGE_LINKS = ("styles/furo.css",)
+# Sphinx's basic theme copies these for its own search page, which this site does not use.
+UNUSED_THEME_FILES = ("searchtools.js", "language_data.js.jinja")
 
 
 def pagefind_binary() -> str:
@@ -56,7 +78,7 @@ def start_index(outdir: Path, pages: list[str]) -> subprocess.Popen[str]:
         shutil.rmtree(old)
     command = [pagefind_binary(), "--site", str(outdir), "--output-subdir", INDEX_DIR,
                "--glob", pages_glob(pages), "--root-selector", "article",
-               "--exclude-selectors", EXCLUDE, "--force-language", "en", "--silent"]
+               "--exclude-selectors", EXCLUDE, "--force-language", LANGUAGE, "--silent"]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -98,6 +120,33 @@ def _no_sphinx_index(app: Sphinx) -> None:
     if app.builder.format == "html":
         app.builder.search = False  # type: ignore[attr-defined]
         app.config.html_additional_pages = {**app.config.html_additional_pages, "search": "search.html"}
+        builder = app.builder
+        builder.isdp_search_tag = f"{time.time_ns():x}"  # type: ignore[attr-defined]
+        builder.copy_theme_static_files = functools.partial(  # type: ignore[method-assign]
+            _copy_theme_static_files, builder)
+
+
+def _copy_theme_static_files(builder, context: dict) -> None:
+    """Sphinx's StandaloneHTMLBuilder.copy_theme_static_files (8.2), leaving out the basic
+    theme's search scripts: Sphinx has no setting for it, and a copy deleted afterwards
+    would come back for a moment in every build."""
+    def excluded(path: str) -> bool:  # paths come as "./name"
+        return DOTFILES(path) or posixpath.normpath(path) in UNUSED_THEME_FILES
+
+    if builder.theme:
+        for entry in reversed(builder.theme.get_theme_dirs()):
+            copy_asset(Path(entry, "static"), builder._static_dir, excluded=excluded, context=context,
+                       renderer=builder.templates, force=True)
+
+
+@functools.cache
+def _inline_assets(mtimes: tuple[float, ...]) -> dict[str, str]:
+    """What the search page writes in itself; ``mtimes`` renews it after an edit (isdp serve)."""
+    svg = (SITE_STATIC / "isdp-favicon.svg").read_text(encoding="utf-8").strip()
+    return {"isdp_search_css": rcssmin.cssmin((SITE_STATIC / "isdp.css").read_text(encoding="utf-8")),
+            "isdp_search_keyboard": (SITE_STATIC / "isdp-keyboard.js").read_text(encoding="utf-8").strip(),
+            "isdp_search_script": SEARCH_SCRIPT.read_text(encoding="utf-8").strip(),
+            "favicon_url": "data:image/svg+xml," + quote(svg, safe="/=:,.-")}
 
 
 def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -108,11 +157,14 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
         context["hasdoc"] = lambda name: name == "search" or hasdoc(name)
     if pagename != "search":
         return
-    context["css_files"] = [c for c in context.get("css_files", []) if _static_name(c) in SEARCH_PAGE_ASSETS]
-    context["script_files"] = [s for s in context.get("script_files", []) if _static_name(s) in SEARCH_PAGE_ASSETS]
-    from sphinx.builders.html._assets import _JavaScript
-
-    context["script_files"].append(_JavaScript("_static/isdp-search.js", type="module", priority=900))
+    context["css_files"] = [c for c in context.get("css_files", []) if _static_name(c) in SEARCH_PAGE_LINKS]
+    context["script_files"] = []
+    sources = (SITE_STATIC / "isdp.css", SITE_STATIC / "isdp-keyboard.js", SITE_STATIC / "isdp-favicon.svg",
+               SEARCH_SCRIPT)
+    context.update(_inline_assets(tuple(source.stat().st_mtime for source in sources)))
+    # Pagefind asks for its (unhashed) entry with ?ts=<tag> to pass caches: one tag a build.
+    context["isdp_search_tag"] = app.builder.isdp_search_tag  # type: ignore[attr-defined]
+    context["isdp_search_wasm"] = f"{INDEX_DIR}/wasm.{LANGUAGE}.pagefind"
 
 
 def _static_name(asset: object) -> str:
@@ -120,7 +172,6 @@ def _static_name(asset: object) -> str:
 
 
 def setup_search(app: Sphinx) -> None:
-    app.connect("config-inited", lambda app, config: config.html_static_path.append(str(STATIC_DIR)))
     app.connect("builder-inited", _no_sphinx_index)
     app.connect("html-page-context", _page_context, priority=950)
     index = SearchIndex()

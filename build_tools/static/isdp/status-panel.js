@@ -80,7 +80,9 @@ function render(panel, words, { live, base }) {
   if (words.todo) { parts.push(el("span", "isdp-status-todo", words.todo)); }
   const same = panel.childElementCount === parts.length &&
     parts.every((p, i) => panel.children[i].textContent === p.textContent);
-  if (!same) { panel.replaceChildren(...parts); }  // no repeat announcement for the same words
+  // No repeat announcement for the same words. A space between the parts: inline spans would
+  // otherwise read "RecordedYour ..." (innerText, copy and paste, a screen reader's announcement).
+  if (!same) { panel.replaceChildren(...parts.flatMap((part, i) => (i ? [" ", part] : [part]))); }
 }
 
 /* ---------------------------------------------------------------- wiring */
