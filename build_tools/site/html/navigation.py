@@ -8,10 +8,10 @@ Sphinx on the same sources: 1.1 s of 2.9 s).
 The tree differs between two pages only in its links (relative to the page's folder) and in
 the branch marked as current. So it is rendered once per build, through Sphinx and furo as
 before, with a placeholder for each page's link and a marker class on every ``<li>``,
-``<ul>`` and ``<a>`` that Sphinx can mark ``current``. Each folder gets a copy with its
-relative links, cut at the markers, which are rendered as a page outside their branch shows
-them; each page renders only its own branch's markers (``current``, furo's ``current-page``
-and ``checked``) and joins the parts, so its cost hardly grows with the site.
+``<ul>`` and ``<a>`` that Sphinx can mark ``current``. The HTML is cut at the markers once,
+each rendered as a page outside its branch shows it; each folder relinks the parts once; each
+page renders only its own branch's markers (``current``, furo's ``current-page`` and
+``checked``) and joins the parts, so a page's cost hardly grows with the site.
 tests/test_navigation.py checks the result equals furo's own, byte for byte, on every page.
 
 Previous/next links follow the toctree, which runs from one course straight into the next: a
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +51,9 @@ _CHECKBOX = re.compile(rf'(<li class="[^"]*{_MARK}(\d+)[^"]*"><a\b(?:(?!</a>).)*
                        re.DOTALL)
 
 
+_Cut = tuple[list[str], dict[int, list[tuple[int, re.Match[str]]]]]  # parts, marker -> slots
+
+
 @dataclass
 class Navigation:
     """furo's navigation HTML with markers where a page's current marks go."""
@@ -58,8 +62,10 @@ class Navigation:
     branches: dict[str, set[int]] = field(default_factory=dict)  # page -> markers marked current
     own_links: dict[str, set[int]] = field(default_factory=dict)  # page -> markers of links to it
     list_items: set[int] = field(default_factory=set)
-    _cut: tuple[list[str], dict[int, list[tuple[int, re.Match[str]]]]] | None = field(
-        default=None, repr=False, compare=False)
+    _cut: _Cut | None = field(default=None, repr=False, compare=False)
+    # A folder's copy: the cut's parts with the folder's relative links, and how to relink.
+    _folder_parts: list[str] | None = field(default=None, repr=False, compare=False)
+    _relink: Callable[[str], str] | None = field(default=None, repr=False, compare=False)
 
     def in_folder(self, builder: StandaloneHTMLBuilder, folder: str) -> Navigation:
         """This navigation with its links relative to the pages of ``folder``."""
@@ -68,25 +74,31 @@ class Navigation:
         def link(match: re.Match[str]) -> str:
             return f'href="{builder.get_relative_uri(page_in_folder, match.group(1))}{match.group(2) or ""}"'
 
-        html = _PAGE_LINK.sub(link, self.html)
-        return Navigation(html, self.branches, self.own_links, self.list_items)
+        def relink(text: str) -> str:
+            return _PAGE_LINK.sub(link, text) if _PAGE in text else text
+
+        cut = self._parts()
+        return Navigation(self.html, self.branches, self.own_links, self.list_items, cut,
+                          [relink(part) for part in cut[0]], relink)
 
     def for_page(self, docname: str) -> str:
         """The navigation as ``docname`` shows it: its branch current, every other marker
         dropped. Only the few markers of the page's branch differ from page to page, so the
-        rest is rendered once per folder (``_parts``) and each page changes its own slots:
-        patching all of them per page cost 8 ms a page at 1,000 pages, growing with the site."""
+        rest is rendered once per build and relinked once per folder (``_parts``, ``in_folder``)
+        and each page renders its own slots: patching every marker per page and folder cost
+        8 ms a page at 1,000 pages, growing with the site."""
         current = self.branches.get(docname, set())
         own = self.own_links.get(docname, set())
         last_li = max(current & self.list_items, default=None)  # furo marks the last current <li>
         parts, slots = self._parts()
-        page = parts.copy()
+        page = (self._folder_parts or parts).copy()
         for marker in current | own:
             for index, match in slots.get(marker, ()):
-                page[index] = _fill(match, current, own, last_li)
+                text = _fill(match, current, own, last_li)
+                page[index] = self._relink(text) if self._relink else text
         return "".join(page)
 
-    def _parts(self) -> tuple[list[str], dict[int, list[tuple[int, re.Match[str]]]]]:
+    def _parts(self) -> _Cut:
         """The HTML cut at each marker, markers rendered as on a page outside their branch,
         and where each marker's slots are in that list."""
         if self._cut is None:
