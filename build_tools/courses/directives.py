@@ -16,15 +16,17 @@ from sphinx.util.docutils import SphinxDirective
 
 from build_tools.core.errors import ContentError, ContentErrors
 from build_tools.courses import nodes as qn
+from build_tools.courses.keys import key_hash
 from build_tools.courses.model import ALL, COURSE_FILE, COURSES_DIR, Course, load_course, read_courses
 from build_tools.courses.questions import Fragment, QuizSpec, parse_question
 from build_tools.site.config import site_settings
 from build_tools.site.diagnostics import Warn, warn_error
 
 
-def env_questions(env) -> dict[str, list[tuple[str, int]]]:
-    """Question ids and lines per page, kept in the build environment (merged after
-    parallel reads, purged when a page changes)."""
+def env_questions(env) -> dict[str, list[tuple[str, int, str | None]]]:
+    """Question id, line and key hash (keys.py; None without a key) per page, kept in the
+    build environment (merged after parallel reads, purged when a page changes): the
+    consistency check reads them instead of parsing every module again."""
     if not hasattr(env, "isdp_questions"):
         env.isdp_questions = {}
     return env.isdp_questions  # type: ignore[no-any-return]
@@ -93,7 +95,8 @@ class QuizDirective(QuizSpec, CourseDirective):
             warn_error(Warn.QUIZ, error)
         if errors or question.explanation is None:
             return []
-        env_questions(self.env).setdefault(self.env.docname, []).append((question.id, self.lineno))
+        key = key_hash(question) if question.correct else None
+        env_questions(self.env).setdefault(self.env.docname, []).append((question.id, self.lineno, key))
         node = qn.quiz_question(
             qid=question.id,
             kind=question.kind,

@@ -174,21 +174,28 @@ def read_lock(path: Path) -> tuple[dict[str, tuple[str, int]], list[ContentError
 
 def lock_errors(course: Course, questions: list[LocatedQuestion]) -> list[ContentError]:
     """The sources against the committed lock: a changed key, or a question not yet locked."""
+    return locked_key_errors(course, [
+        (q.question.id, q.path, q.line, key_hash(q.question) if q.question.correct else None)
+        for q in questions])
+
+
+def locked_key_errors(course: Course, keys: list[tuple[str, Path, int, str | None]]) -> list[ContentError]:
+    """``lock_errors`` from (question id, path, line, key hash) records: the build keeps these
+    per page in its environment (courses/sphinx.py), so it need not parse every module again."""
     path = lock_path(course)
     if not path.exists():
         return []  # a course not locked yet (a new course): `isdp courses lock` starts its lock
     locked, errors = read_lock(path)
     shown = f"{COURSES_DIR}/{course.id}/{LOCK_FILE}"
-    for located in questions:
-        qid = located.question.id
-        if not located.question.correct:
+    for qid, source, line, hashed in keys:
+        if hashed is None:
             continue  # no key at all: the question's own check already reports it
         if qid not in locked:
-            errors.append(ContentError(located.path, located.line,
+            errors.append(ContentError(source, line,
                                        f"question '{qid}' is not in {shown}: run `isdp courses lock`"))
-        elif locked[qid][0] != key_hash(located.question):
+        elif locked[qid][0] != hashed:
             errors.append(ContentError(
-                located.path, located.line,
+                source, line,
                 f"question '{qid}': its correct answer changed since {shown}:{locked[qid][1]} "
                 "locked it, and a year of answers is re-scored against that key: give the "
                 "question a new id"))

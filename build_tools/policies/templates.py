@@ -302,13 +302,21 @@ def _scan(srcdir: Path) -> tuple[list[ContentError], list[Template]]:
     Several directives on several pages ask for all templates in one build, so the result is
     kept until a template or a file they are checked against changes.
     """
+    versions = input_versions(srcdir)
+    if versions is None:  # a data file is missing: report it through the uncached scan
+        return _scan_files(srcdir)
+    return _scan_cached(srcdir, versions)
+
+
+def input_versions(srcdir: Path) -> tuple[tuple[str, int, int], ...] | None:
+    """(path, mtime, size) of every file the templates are checked against; None if one is
+    missing. A cache key: it changes whenever one of them does."""
     inputs = [*template_paths(srcdir), srcdir / parameters.PARAMETERS_FILE,
               srcdir / traceability.DUTIES_FILE, srcdir / traceability.MAP_FILE]
     try:
-        versions = tuple(yamlfile.version(path) for path in inputs)
-    except ContentError:  # a data file is missing: report it through the uncached scan
-        return _scan_files(srcdir)
-    return _scan_cached(srcdir, versions)
+        return tuple(yamlfile.version(path) for path in inputs)
+    except ContentError:
+        return None
 
 
 @functools.lru_cache(maxsize=8)

@@ -116,3 +116,12 @@ def test_incremental_build_follows_template_edits_and_reports_broken_ones(
         and "PR.XX" in w
         for w in third.warnings
     ), third.warnings
+    # the policies' check is kept between builds only while its inputs stay the same: an
+    # edit of site.yaml alone (no page reads it again) must still fail the next build
+    replace_in(src / "templates/policies/acceptable-use.md.j2", "csf: [PR.XX,", "csf: [PR.AT,")
+    assert build(src, out, status=None).ok
+    replace_in(src / "site.yaml", "notify_within_hours: 24", "notify_within_hours: 12")
+    fourth = build(src, out, status=None)
+    assert not fourth.ok
+    assert any("differs from site.yaml incident.notify_within_hours (12)" in w for w in fourth.warnings), \
+        fourth.warnings

@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from build_tools.components import check_all
-from build_tools.site.html.csp import source_hash
+from build_tools.site.html.csp import apply, source_hash
 from tests.support.pages import serve
 
 from .browser_audit import PageAudit, open_recorded
@@ -115,3 +115,14 @@ def test_lrs_origin_that_is_not_an_origin_is_refused_with_its_line(full_site):
     errors = [str(e) for e in check_all(src)]
     assert any(f"site.yaml:{line}: 'xapi.lrs_origins.0': " in e and "origin only" in e
                for e in errors), errors
+
+
+def test_javascript_urls_in_any_case_are_blocked_and_an_older_policy_is_replaced():
+    links = "".join(f'<a href="../page-{n}.html">page {n}</a>' for n in range(50))  # a navigation
+    page = ('<html><head><meta charset="utf-8">\n  <meta http-equiv="content-security-policy" content="old">'
+            f'</head><body>{links}<a href=" JavaScript:alert(1)">a</a><form action="javascript:go()"></form>'
+            '<img src="JAVASCRIPT:x" alt=""><a href="https://example.org/">out</a></body></html>')
+    html, code = apply(page, [])
+    assert sorted(what.split(" URL in ")[1] for _, what in code.blocked) == [
+        "action= on <form>", "href= on <a>", "src= on <img>"], code.blocked
+    assert html.lower().count("content-security-policy") == 1 and 'content="old"' not in html

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import time
 
 from build_tools.site.html.search import INDEX_DIR
 from tests.conftest import page_text
@@ -52,6 +54,41 @@ def test_a_second_build_replaces_the_index(make_site, build_site):
     assert "four copies" in _indexed_text(second.outdir)
     assert "three copies" not in _indexed_text(second.outdir), "the old page's excerpt stayed"
     assert chunks != set((second.outdir / INDEX_DIR / "index").iterdir())
+
+
+def _age(src, outdir) -> None:
+    """Date the built files a few seconds back (a build that follows within two seconds
+    indexes again, to be safe on file systems with coarse times) and the sources an hour
+    back, so the built files stay newer than their sources (and the theme's templates) and
+    Sphinx writes only what changed."""
+    now = time.time_ns()
+    for folder, back in ((src, 3600), (outdir, 5)):
+        for path in folder.rglob("*"):
+            os.utime(path, ns=(now - back * 10**9,) * 2, follow_symlinks=False)
+
+
+def test_the_index_is_kept_only_while_no_indexed_page_or_the_page_list_changed(make_site, build_site):
+    orphan = "---\ndescription: A page that no toctree lists.\norphan: true\n---\n\n# Orphan\n\nThe word wombatlantern.\n"
+    src = make_site({**PAGES, "content/orphan.md": orphan})
+    first = build_site(src)
+    assert first.ok, first.warnings
+    entry = first.outdir / INDEX_DIR / "pagefind-entry.json"
+    assert "wombatlantern" in _indexed_text(first.outdir)
+    _age(src, first.outdir)
+    kept = entry.stat().st_mtime_ns
+    assert build_site(src).ok  # nothing changed, no page written: the index is kept as it was
+    assert entry.stat().st_mtime_ns == kept
+    _age(src, first.outdir)
+    (src / "content" / "orphan.md").unlink()  # no other page changes, but the list of pages does
+    assert build_site(src).ok
+    assert entry.stat().st_mtime_ns != kept
+    assert "wombatlantern" not in _indexed_text(first.outdir)
+    _age(src, first.outdir)
+    kept = entry.stat().st_mtime_ns
+    (src / "content" / "kept.md").write_text(page_text("Backup rotation", "Now four copies."), encoding="utf-8")
+    assert build_site(src).ok  # an indexed page was written again: a new index
+    assert entry.stat().st_mtime_ns != kept
+    assert "four copies" in _indexed_text(first.outdir)
 
 
 def test_only_the_search_page_may_run_webassembly(shipped_site):

@@ -24,8 +24,12 @@ its words and one small excerpt file per result shown; isdp-search.js shows the 
   gives it, and its WebAssembly), and the module starts the query after the first paint.
   Pagefind's index files are gzip: a server that sends them with ``Content-Encoding: gzip``
   (the editor guide's publishing page) spares Pagefind unpacking them on the main thread.
-- The index is a build product like the pages: rewritten whole by every build, in _pagefind/
-  (Pagefind cannot update one page; it takes about 0.4 s of CPU for our 80 pages). The live
+- The index is a build product like the pages, in _pagefind/, rewritten whole (Pagefind cannot
+  update one page, https://github.com/Pagefind/pagefind/issues/71; it takes about 0.3 s of
+  CPU for our 80 pages) by every build that wrote one of the indexed pages again or changed
+  which pages are indexed. A build that rewrote none of them (nothing changed, or only a
+  keys.lock, the search page, a nosearch page) keeps the previous index as it is: the output
+  starts as a copy of the last one (core/atomic.py), with the pages' times kept. The live
   preview (`isdp serve`) writes it once, not on every save: its search may lag behind edits.
 """
 
@@ -90,22 +94,51 @@ def finish_index(run: subprocess.Popen[str]) -> str | None:
     return None
 
 
+# A page written by this build has a time at or after its start; the margin covers file systems
+# that keep coarse times (it can only make a build index again when it need not).
+_TIME_MARGIN_NS = 2_000_000_000
+
+
 class SearchIndex:
     """Pagefind runs while Sphinx writes its last pages (general index, search page, object
     inventory): it starts once the content pages are written and is waited for at the end."""
 
     def __init__(self) -> None:
         self.run: subprocess.Popen[str] | None = None
+        self.started_ns = 0
+        self.same_pages = False
+
+    def begin(self, app: Sphinx) -> None:
+        self.started_ns = time.time_ns()
+
+    def note_pages(self, app: Sphinx, env) -> list[str]:
+        """env-updated: whether the indexed documents are those the kept index was built from
+        (the list is kept in the environment, which Sphinx saves between builds)."""
+        docs = sorted(doc for doc in env.found_docs if "nosearch" not in env.metadata.get(doc, {}))
+        self.same_pages = getattr(env, "isdp_search_docs", None) == docs
+        env.isdp_search_docs = docs
+        return []
 
     def start(self, app: Sphinx) -> list:
         outdir = Path(app.outdir)
-        if app.builder.name == "html" and not (
-                app.config.isdp_preview_ws and (outdir / INDEX_DIR / "pagefind-entry.json").exists()):
+        entry = outdir / INDEX_DIR / "pagefind-entry.json"
+        if app.builder.name == "html" and not (app.config.isdp_preview_ws and entry.exists()):
             env = app.env
             pages = [app.builder.get_target_uri(doc) for doc in env.found_docs
                      if "nosearch" not in env.metadata.get(doc, {})]
-            self.run = start_index(outdir, pages) if pages else None
+            if pages and not (self.same_pages and entry.exists() and not self._rewritten(outdir, pages)):
+                self.run = start_index(outdir, pages)
         return []  # html-collect-pages: no pages of our own
+
+    def _rewritten(self, outdir: Path, pages: list[str]) -> bool:
+        since = self.started_ns - _TIME_MARGIN_NS
+        for page in pages:
+            try:
+                if (outdir / page).stat().st_mtime_ns >= since:
+                    return True
+            except FileNotFoundError:
+                return True
+        return False
 
     def finish(self, app: Sphinx, exception: Exception | None) -> None:
         run, self.run = self.run, None
@@ -175,5 +208,7 @@ def setup_search(app: Sphinx) -> None:
     app.connect("builder-inited", _no_sphinx_index)
     app.connect("html-page-context", _page_context, priority=950)
     index = SearchIndex()
+    app.connect("builder-inited", index.begin)
+    app.connect("env-updated", index.note_pages)
     app.connect("html-collect-pages", index.start)
     app.connect("build-finished", index.finish, priority=600)
