@@ -6,7 +6,10 @@ is printed by benchmarks/page_weight.py. Measuring code: tests/support/page_weig
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import subprocess
 
 from build_tools.site.html.minify import minify_static, purge_css
 from tests.support.page_weight import COURSE_PAGE_BUDGET_GZIP, measure
@@ -60,22 +63,42 @@ def test_the_purge_keeps_what_a_page_or_script_can_use():
 
 def test_the_shipped_site_loads_minified_files(shipped_site):
     static = shipped_site / "_static"
-    for name in ("styles/furo.css", "isdp.css", "isdp-checklist.js"):  # a script without backticks
+    for name in ("styles/furo.css", "isdp.css", "isdp-checklist.js", "isdp/quiz.js"):
         text = (static / name).read_text(encoding="utf-8")
         assert "\n  " not in text and "/* " not in text, f"{name} is not minified"
+    # quiz.js is written with template literals ("${passed} of ${modules.length} modules passed")
+    assert re.search(r"\$\{\w+\} of \$\{", (static / "isdp/quiz.js").read_text(encoding="utf-8"))
     assert len((static / "sphinx-design.min.css").read_bytes()) < 20_000, "unused sphinx-design rules kept"
 
 
-def test_a_script_with_template_literals_is_published_as_written(tmp_path):
-    """rjsmin drops the spaces around ${...} inside backticks ("1of 6modules passed")."""
+def test_a_script_with_template_literals_is_minified_with_its_text_intact(tmp_path):
+    """rjsmin, used before, made "1 of 6 modules passed" "1of 6modules passed": node runs the result."""
     static = tmp_path / "_static"
     static.mkdir()
-    module = "export const line = (a, b) => `${a} of ${b} modules passed`;\n"
+    module = ("/*! licence */\nexport const line = (passed, total) =>\n"
+              "  `${passed} of ${total} modules passed`;  // the spaces inside are text\n")
     (static / "module.js").write_text(module, encoding="utf-8")
     (static / "classic.js").write_text("var  answer  =  42;  // a comment\n", encoding="utf-8")
+    (static / "style.css").write_text("/* a comment */\np  {  margin : 0px ;  }\n", encoding="utf-8")
     minify_static(tmp_path)
-    assert (static / "module.js").read_text(encoding="utf-8") == module
-    assert (static / "classic.js").read_text(encoding="utf-8") == "var answer=42;"
+    served = (static / "module.js").read_text(encoding="utf-8")
+    assert served.startswith("/*! licence */") and "the spaces" not in served and "\n" not in served
+    (static / "module.mjs").write_text(served, encoding="utf-8")  # .mjs: node runs it as a module
+    run = subprocess.run(["node", "--input-type=module", "-e",
+                          f"import {{ line }} from {json.dumps((static / 'module.mjs').as_uri())};"
+                          " console.log(line(1, 6));"], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "1 of 6 modules passed"
+    assert (static / "classic.js").read_text(encoding="utf-8") == "var answer=42"
+    assert (static / "style.css").read_text(encoding="utf-8") == "p{margin:0}"
+
+
+def test_a_script_the_minifier_cannot_parse_is_published_as_written(tmp_path):
+    """Sphinx's language_data.js renders as invalid JS when its search is off; the build goes on."""
+    static = tmp_path / "_static"
+    static.mkdir()
+    (static / "language_data.js").write_text("var stopwords = ;\n", encoding="utf-8")
+    minify_static(tmp_path)
+    assert (static / "language_data.js").read_text(encoding="utf-8") == "var stopwords = ;\n"
 
 
 def test_a_page_links_only_the_stylesheets_it_uses(shipped_site):

@@ -4,10 +4,10 @@ Measured in Chromium, so it counts exactly what a learner's browser fetches (inc
 scripts a page adds while it loads), not what the HTML seems to list. Each file is
 gzip-compressed on its own at level 6, as a web server compresses a response. The course
 page budget keeps training usable on a school's slow or shared connection: 75 KB gzip, the
-page itself included, is the ceiling the merged runtime meets today (62.8-70.8 KB), not issue
-19's target of 45 KB. What stands between: each question's sealed feedback (random
-ciphertext, which gzip cannot pack: 17-23 KB of a module page's HTML) and the ES modules,
-which rjsmin cannot minify (template literals; see site/html/minify.py).
+page itself included, is the ceiling the merged runtime meets today (52-58 KB since the ES
+modules are minified), not issue 19's target of 45 KB. What stands between: each question's
+sealed feedback (random ciphertext, which gzip cannot pack: 12-23 KB of a module page's
+HTML) and the launch modes' scripts, loaded by every page.
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ def test_the_package_describes_the_course_and_holds_its_pages(tmp_path):
             assert au.get("moveOn") == "Passed" and au.get("masteryScore") == "0.8"
             assert au.find("c:title/c:langstring", NS).text.strip()
             assert b"data-isdp-quiz" in archive.read(url) and b"tracking.js" in archive.read(url)
-        # the entry modules and every module they import
+        # the entry modules and every module they import, dynamic import() included (cmi5.js)
         assert {"_static/isdp/tracking.js", "_static/isdp/quiz.js", "_static/isdp/cmi5.js",
                 "_static/isdp/outbox.js"} <= names
         pages = {n for n in names if n.endswith(".html")}

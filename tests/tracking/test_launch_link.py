@@ -26,9 +26,13 @@ def _wait_acked(page, timeout=30_000) -> None:
 
 
 def test_a_module_through_a_launch_link_lands_once_and_validates(page, web, lrs):
+    scripts = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
     page.goto(lrs.link(web, lrs.ada))
     assert "#" not in page.url, "the fragment (credential) must leave the address bar"
     assert page.evaluate("window.isdpTracking.mode") == "link"
+    assert any(u.endswith("/isdp/link.js") for u in scripts)
+    assert not any(u.endswith("/isdp/cmi5.js") for u in scripts), "cmi5 mode's module loads only in cmi5 mode"
     events = attempt_events(n=3)
     for name, detail in events:
         dispatch(page, name, detail)
@@ -68,6 +72,8 @@ def test_practice_mode_sends_nothing_and_says_so(page, web, lrs):
     assert "Practice mode" in _status(page) and "not recorded" in _status(page)
     assert not [u for u in requests if u.startswith(lrs.url)]
     assert lrs.statements() == []
+    # A launch mode's module loads only in that mode (tracking.js imports it when needed).
+    assert not [u for u in requests if u.endswith(("/isdp/cmi5.js", "/isdp/link.js"))]
 
 
 def test_a_learner_cannot_read_another_learners_statements(page, web, lrs):

@@ -44,7 +44,6 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-import rcssmin
 from sphinx.application import Sphinx
 from sphinx.util.fileutil import copy_asset
 from sphinx.util.matching import DOTFILES
@@ -175,8 +174,10 @@ def _copy_theme_static_files(builder, context: dict) -> None:
 @functools.cache
 def _inline_assets(mtimes: tuple[float, ...]) -> dict[str, str]:
     """What the search page writes in itself; ``mtimes`` renews it after an edit (isdp serve)."""
+    import minify  # tdewolff-minify, as for _static (site/html/minify.py)
+
     svg = (SITE_STATIC / "isdp-favicon.svg").read_text(encoding="utf-8").strip()
-    return {"isdp_search_css": rcssmin.cssmin((SITE_STATIC / "isdp.css").read_text(encoding="utf-8")),
+    return {"isdp_search_css": minify.string("text/css", (SITE_STATIC / "isdp.css").read_text(encoding="utf-8")),
             "isdp_search_keyboard": (SITE_STATIC / "isdp-keyboard.js").read_text(encoding="utf-8").strip(),
             "isdp_search_script": SEARCH_SCRIPT.read_text(encoding="utf-8").strip(),
             "favicon_url": "data:image/svg+xml," + quote(svg, safe="/=:,.-")}

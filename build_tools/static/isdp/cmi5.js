@@ -17,34 +17,13 @@
  * - A launch is bound to its AU's page: any other page of this tab runs in practice mode.
  * - Timestamps come from one clock that never repeats a millisecond, so terminated is last.
  */
-import { LAUNCH_KEY, actorKey, checkedEndpoint, safeUrl } from "./launch.js";
+import { CMI5_KEY, safeUrl } from "./launch.js";
 import { getJSON, keysWith, setJSON } from "./storage.js";
 import { QUEUE_PREFIX, ownerHash } from "./outbox.js";
 import { activity, answeredResult, duration, interaction, score } from "./statements.js";
 
-const CMI5_KEY = "isdp.xapi.cmi5";
-const PARAMS = ["endpoint", "fetch", "actor", "registration", "activityId"];
 const PREFERENCES = "cmi5LearnerPreferences";
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-
-/* The launch in the query, or null. Throws when it is damaged. */
-export function readCmi5(location, history, session) {
-  const query = new URLSearchParams(location.search);
-  if (!PARAMS.every((k) => query.get(k))) { return null; }
-  const launch = { mode: "cmi5", endpoint: checkedEndpoint(query.get("endpoint")),
-    fetch: query.get("fetch"), actor: JSON.parse(query.get("actor")),
-    registration: query.get("registration"), activityId: query.get("activityId"),
-    page: location.pathname };  // the AU: the only page of this tab the launch is for
-  // One outbox per launch (the fetch URL is unique): a session's statements carry its own
-  // session id and token, so they must never be sent with a later session's.
-  launch.key = `${launch.endpoint}|${actorKey(launch.actor)}|${launch.registration}|${launch.fetch}`;
-  setJSON(session, LAUNCH_KEY, launch);
-  session.removeItem(CMI5_KEY);  // a new launch is a new session
-  for (const k of PARAMS) { query.delete(k); }
-  const rest = query.toString();
-  history.replaceState(history.state, "", location.pathname + (rest ? `?${rest}` : "") + location.hash);
-  return launch;
-}
 
 /* Same statement? The LRS may add stored/authority/version and rewrite the timestamp. */
 function same(mine, theirs) {

@@ -2,27 +2,12 @@
  * the web server), are kept in this tab's sessionStorage, and the fragment is removed from
  * the address bar. Once a module is passed, the course's `passed` is sent when every module
  * of the course is passed in the cycle (what the compliance report counts). */
-import { LAUNCH_KEY, actorKey, checkedEndpoint } from "./launch.js";
 import { cycleOf, cycleStart } from "./cycle.js";
 import { getJSON, keysWith, setJSON } from "./storage.js";
 import { activity, courseIri } from "./statements.js";
 import { ownerHash } from "./outbox.js";
 
 const CHECK_PREFIX = "isdp.xapi.course-check.";
-
-/* The launch in the fragment, or null. Throws when the link is damaged. */
-export function readLink(location, history, session) {
-  const hash = new URLSearchParams(location.hash.slice(1));
-  if (!(hash.get("endpoint") && hash.get("auth") && hash.get("actor"))) { return null; }
-  // Remove the credential from the address bar (and so from history and bookmarks) first.
-  history.replaceState(history.state, "", location.pathname + location.search);
-  const link = { mode: "link", endpoint: checkedEndpoint(hash.get("endpoint")), auth: hash.get("auth"),
-    actor: JSON.parse(hash.get("actor")), lea: hash.get("lea") || null };
-  if (!link.actor || typeof link.actor !== "object") { throw new Error("actor"); }
-  link.key = `${link.endpoint}|${actorKey(link.actor)}`;
-  setJSON(session, LAUNCH_KEY, link);
-  return link;
-}
 
 /* The mode object tracking.js drives (see the interface there). */
 export function linkMode(launch, core) {

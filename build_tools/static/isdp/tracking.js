@@ -10,13 +10,12 @@
  *     handle(event, detail, timestamp): true when it dealt with the event itself,
  *     message(pending): text|{state, text}|null, render(statusNodes) }
  * and gets `core` (profile, storage, send(), sendModuleResult(), outbox).
+ * A mode's module is imported only when the tab is in that mode (a practice page loads
+ * neither); events that arrive meanwhile wait for it, in order.
  * No framework, no eval, no inline script: the page's CSP stays strict.
  */
 import { readProfile } from "./profile.js";
-import { LAUNCH_KEY } from "./launch.js";
-import { linkMode, readLink } from "./link.js";
-import { cmi5Mode, readCmi5 } from "./cmi5.js";
-import { getJSON } from "./storage.js";
+import { readLaunch } from "./launch.js";
 import { answeredResult, duration, interaction, moduleActivity, score, statement } from "./statements.js";
 import { createOutbox, hmacSeal, queuedCount } from "./outbox.js";
 import { status } from "./status.js";
@@ -24,9 +23,10 @@ import { status } from "./status.js";
 const P = readProfile();
 if (P) { start(); }
 
-function readLaunch() {
-  return readCmi5(window.location, history, sessionStorage) ||
-    readLink(window.location, history, sessionStorage) || getJSON(sessionStorage, LAUNCH_KEY);
+/* The mode's factory, from its module (fetched now, unless the browser has it). */
+function loadMode(name) {
+  return name === "cmi5" ? import("./cmi5.js").then((m) => m.cmi5Mode)
+    : import("./link.js").then((m) => m.linkMode);
 }
 
 function start() {
@@ -34,7 +34,7 @@ function start() {
   let problem = null;
   let launch = null;
   try {
-    launch = readLaunch();
+    launch = readLaunch(window.location, history, sessionStorage);
   } catch {
     problem = "This training link is damaged, so your answers cannot be recorded. " +
       "Ask your training coordinator for a new link.";
@@ -46,8 +46,10 @@ function start() {
   let outbox = null;
   let lastQueued = null;  // the attempt whose module result was queued last (status.js)
 
-  if (launch) {
-    mode = launch.mode === "cmi5" ? cmi5Mode(launch, core) : linkMode(launch, core);
+  let loading = !!launch;  // the mode's module is on its way: nothing to tell yet
+
+  function useMode(create) {
+    mode = create(launch, core);
     outbox = createOutbox({
       storage: localStorage, owner: launch.key, options,
       post: (bodies) => post(bodies),
@@ -77,7 +79,7 @@ function start() {
       core.send("terminated", module, d, { duration: took }, ts);
     };
   }
-  const name = () => (mode ? mode.name : "practice");
+  const name = () => (mode ? mode.name : loading ? launch.mode : "practice");
 
   function post(bodies) {
     const controller = new AbortController();
@@ -122,24 +124,30 @@ function start() {
   }
 
   function render() {
+    if (loading) { return; }
     const nodes = document.querySelectorAll("[data-isdp-tracking-status]");
     status(report(outbox ? outbox.pending() : 0));
     if (mode) { mode.render(nodes); }
   }
 
-  let ready = Promise.resolve();
-  if (mode) {
-    ready = mode.ready.catch((err) => {
+  let loaded = Promise.resolve();
+  let ready = loaded;
+  if (launch) {
+    loaded = loadMode(launch.mode).then(useMode, () => {
+      problem = "This page could not load the part that records your answers (the site may be offline " +
+        "or busy), so your answers are not recorded. Reload the page to try again.";
+    }).finally(() => { loading = false; render(); });
+    ready = loaded.then(() => mode && mode.ready.catch((err) => {
       problem = `Your learning system did not hand over this session (${err.message}). ` +
         "Close this window and launch the module again from your learning system.";
       mode = null;
       render();
-    });
+    }));
   }
 
   for (const event of ["attempt-started", "question-answered", "module-completed"]) {
     document.addEventListener(`isdp:${event}`, (e) => {
-      if (!mode) { return; }
+      if (!mode && !loading) { return; }
       const d = e.detail || {};
       const ts = new Date().toISOString();
       ready.then(() => {
@@ -163,8 +171,8 @@ function start() {
     get mode() { return name(); },
     pending: () => (outbox ? outbox.pending() : 0),
     /* Nothing waiting, nothing in flight, nothing scheduled (tests and benchmarks). */
-    idle: () => !outbox || outbox.idle(),
-    flush: () => { if (!outbox) { return Promise.resolve(); } outbox.resetBackoff(); return outbox.flush(); },
+    idle: () => !loading && (!outbox || outbox.idle()),
+    flush: () => loaded.then(() => { if (!outbox) { return undefined; } outbox.resetBackoff(); return outbox.flush(); }),
     ready: () => ready,
   };
   const begin = () => { render(); ready.then(() => { if (outbox && mode) { outbox.schedule(0); } }); };
