@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import json
+import re
 
 from bs4 import BeautifulSoup
 
@@ -40,11 +42,20 @@ def test_html_is_a_fieldset_with_native_inputs_and_no_readable_key(course_site, 
     page_text = soup.get_text(" ")
     for words in ("(correct)", "Correct answer", "Yes, because it is", "Pick the right one"):
         assert words not in page_text
-    sealed = {box["data-isdp-feedback"]: box["data-isdp-sealed"] for box in answer.select("[data-isdp-feedback]")}
-    assert sealing.unseal(salt, "feedback:a", sealed["a"])["correct"] is True
-    assert "No, because it is not." in sealing.unseal(salt, "feedback:b", sealed["b"])["html"]
-    explanation = answer.select_one(".isdp-quiz-explanation")["data-isdp-sealed"]
-    assert "Pick the right one." in sealing.unseal(salt, "explanation", explanation)["html"]
+    assert [box.attrs for box in answer.select("[data-isdp-feedback], .isdp-quiz-explanation")] == [
+        {"class": ["isdp-quiz-feedback"], "data-isdp-feedback": "a"},
+        {"class": ["isdp-quiz-feedback"], "data-isdp-feedback": "b"},
+        {"class": ["isdp-quiz-explanation"]}]  # empty boxes: the sealed parts are in a file
+    # ... beside the page, named by the question, fetched when the learner first needs it
+    file = result.outdir / "courses/demo" / quiz["data-isdp-sealed-src"]
+    assert re.fullmatch(r"first\.feedback-[0-9a-f]{8}\.json", file.name)
+    sealed = json.loads(file.read_text(encoding="utf-8"))["demo-01"]
+    assert set(sealed) == {"feedback", "explanation"} and set(sealed["feedback"]) == {"a", "b"}
+    assert sealing.unseal(salt, "feedback:a", sealed["feedback"]["a"])["correct"] is True
+    assert "No, because it is not." in sealing.unseal(salt, "feedback:b", sealed["feedback"]["b"])["html"]
+    assert "Pick the right one." in sealing.unseal(salt, "explanation", sealed["explanation"])["html"]
+    for words in ("correct", "No, because", "Pick the right one"):
+        assert words not in file.read_text(encoding="utf-8")
     # The controls are in the HTML (no shift when the runtime starts), off until it does.
     button = quiz.select_one("button.isdp-quiz-check")
     assert button.has_attr("disabled") and button.get_text() == "Check answer"
@@ -65,3 +76,33 @@ def test_other_builders_get_plain_text(course_site, build_site):
     text = (result.outdir / "courses/demo/first.txt").read_text(encoding="utf-8")
     assert "Which answer is right?\n\n* This one.\n\n* That one." in text
     assert "**This one.** (correct)" in text and "<" not in text
+
+
+def test_an_incremental_build_keeps_each_page_with_its_own_feedback_file(course_site, build_site):
+    """The file is named anew with each write of its page (new salts): a rewritten page gets a
+    new file and the old one goes; a page the build does not rewrite keeps its own."""
+    src = course_site({"first.md": module(QUESTION)})
+    page = lambda result: result.outdir / "courses/demo/first.html"  # noqa: E731
+
+    def files(result):
+        return sorted(p.name for p in (result.outdir / "courses/demo").glob("*.json"))
+
+    def opens(result) -> bool:
+        soup = BeautifulSoup(page(result).read_text(encoding="utf-8"), "html.parser")
+        quiz = soup.select_one("[data-isdp-quiz]")
+        sealed = json.loads((page(result).parent / quiz["data-isdp-sealed-src"]).read_text(encoding="utf-8"))
+        return sealing.unseal(base64.b64decode(quiz["data-isdp-salt"]), "explanation",
+                              sealed["demo-01"]["explanation"])["html"] != ""
+
+    first = build_site(src)
+    assert first.ok, first.warnings
+    before = files(first)
+    assert len(before) == 1 and opens(first)
+    (src / "courses/index.md").write_text(
+        (src / "courses/index.md").read_text(encoding="utf-8") + "\nAnother line.\n", encoding="utf-8")
+    untouched = build_site(src)  # another page changed: this one is not written again
+    assert untouched.ok and files(untouched) == before and opens(untouched)
+    (src / "courses/demo/first.md").write_text(module(QUESTION) + "\nMore text.\n", encoding="utf-8")
+    rewritten = build_site(src)
+    assert rewritten.ok and len(files(rewritten)) == 1 and files(rewritten) != before
+    assert opens(rewritten), "the page and its file come from the same write (same salts)"
