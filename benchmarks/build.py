@@ -152,8 +152,8 @@ def scale(pages: int, runs: int, job_counts: list[int]) -> None:
                          str(src), str(out / "plain"), "-d", str(out / "plain-doctrees")]
                 isdp_t = [timed_both(isdp, src, env) for _ in range(runs)]
                 plain_t = [timed_both(plain, src, env) for _ in range(runs)]
-                iw, ic = (statistics.median(x) for x in zip(*isdp_t))
-                pw, pc = (statistics.median(x) for x in zip(*plain_t))
+                iw, ic = (statistics.median(x) for x in zip(*isdp_t, strict=True))
+                pw, pc = (statistics.median(x) for x in zip(*plain_t, strict=True))
                 count = counts[name]
                 rows.append((name, count, jobs, ic, pc))
                 print(f"{name:<8} {count:>5} {jobs:>3} {iw:>9.1f} {ic:>7.1f} {ic / count:>7.3f} "

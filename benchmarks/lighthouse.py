@@ -99,7 +99,8 @@ def main() -> int:
         rows = []
         load_before = load_average()
         with serve_like_production(plain) as (base_url, _):
-            rows.append(("baseline", "furo plain page", *median_run(cli, f"{base_url}/index.html", args.desktop, args.runs)))
+            baseline = median_run(cli, f"{base_url}/index.html", args.desktop, args.runs)
+            rows.append(("baseline", "furo plain page", *baseline))
         with serve_like_production(site) as (base_url, _):
             for kind, path in targets.items():
                 if path is None:

@@ -68,7 +68,8 @@ def _age(src, outdir) -> None:
 
 
 def test_the_index_is_kept_only_while_no_indexed_page_or_the_page_list_changed(make_site, build_site):
-    orphan = "---\ndescription: A page that no toctree lists.\norphan: true\n---\n\n# Orphan\n\nThe word wombatlantern.\n"
+    orphan = ("---\ndescription: A page that no toctree lists.\norphan: true\n---\n\n"
+              "# Orphan\n\nThe word wombatlantern.\n")
     src = make_site({**PAGES, "content/orphan.md": orphan})
     first = build_site(src)
     assert first.ok, first.warnings

@@ -109,32 +109,38 @@ def purge_css(css: str, used: frozenset[str], prefixes: tuple[str, ...] = ()) ->
                         used, prefixes)
 
 
-def minify_static(outdir: Path, cache: Path | None = None) -> dict[str, tuple[int, int]]:
-    """Minify every .css and .js under ``outdir/_static``; returns path -> (before, after)."""
+_MEDIA_TYPES = {".js": "application/javascript", ".css": "text/css"}
+
+
+def minify_text(text: str, suffix: str) -> str:
+    """``text`` (a ``.js`` or ``.css`` file's) minified, or as it is if it cannot be parsed:
+    the runtime's syntax is checked by node (tests/test_js_units.py), and a theme's file
+    is published as its authors wrote it rather than fail the build."""
     import minify
 
     minify.config({"js-version": 2020})
+    try:
+        result = minify.string(_MEDIA_TYPES[suffix], text)
+    except minify.MinifyError:
+        return text
+    return result if len(result) < len(text) else text
+
+
+def minify_static(outdir: Path, cache: Path | None = None) -> dict[str, tuple[int, int]]:
+    """Minify every .css and .js under ``outdir/_static``; returns path -> (before, after)."""
     static = outdir / "_static"
     used, prefixes = used_classes(outdir)
     key = hashlib.sha256("\n".join([*sorted(used), "", *prefixes]).encode()).hexdigest()[:16]
     sizes = {}
     for file in sorted(static.rglob("*")):
-        if file.suffix not in (".css", ".js") or file.name.endswith(_SKIP) or not file.is_file():
+        if file.suffix not in _MEDIA_TYPES or file.name.endswith(_SKIP) or not file.is_file():
             continue
         source = file.read_text(encoding="utf-8")
-        try:
-            if file.suffix == ".js":
-                result = minify.string("application/javascript", source)
-            else:
-                result = minify.string("text/css", _cached_purge(source, used, prefixes, key, cache))
-        except minify.MinifyError:
-            # Published as written: Sphinx's language_data.js renders as ``var stopwords = ;``
-            # when its own search is off (Pagefind replaces it) and no page loads it. Our
-            # runtime's syntax is checked by node (tests/test_js_units.py).
-            result = source
-        if len(result) < len(source):
+        purged = source if file.suffix == ".js" else _cached_purge(source, used, prefixes, key, cache)
+        result = minify_text(purged, file.suffix)
+        if result != source:
             file.write_text(result, encoding="utf-8")
-        sizes[file.relative_to(outdir).as_posix()] = (len(source), min(len(result), len(source)))
+        sizes[file.relative_to(outdir).as_posix()] = (len(source), len(result))
     return sizes
 
 

@@ -12,8 +12,9 @@ its words and one small excerpt file per result shown; isdp-search.js shows the 
   front matter says ``nosearch: true``: not the search page, the general index or the root
   redirect, which have no content of their own.
 - Sphinx's own indexer is switched off (its searchindex.js would go unused), and the basic
-  theme's searchtools.js and language_data.js, which only its search page loads, are not
-  copied into _static/.
+  theme's searchtools.js and language_data.js, which only its search page loads, are removed
+  from _static/ when the build ends, before the minifier (Sphinx has no setting to leave them
+  out, and `isdp build` publishes its output whole, so no reader sees them meanwhile).
 - The search page is our template. A query from an empty cache may cost at most 10 requests
   (issue 19), and Pagefind needs 6 of them beside the excerpts (its script, entry, metadata,
   WebAssembly, the index chunk, and the page itself): so the page links only the theme's
@@ -36,7 +37,6 @@ its words and one small excerpt file per result shown; isdp-search.js shows the 
 from __future__ import annotations
 
 import functools
-import posixpath
 import re
 import shutil
 import subprocess
@@ -45,8 +45,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 from sphinx.application import Sphinx
-from sphinx.util.fileutil import copy_asset
-from sphinx.util.matching import DOTFILES
 
 from build_tools.site.config import STATIC_DIR as SITE_STATIC  # isdp.css, the keyboard fixes, the icon
 from build_tools.site.diagnostics import Warn, warn
@@ -59,7 +57,7 @@ _GLOB_SPECIAL = re.compile(r"[\\{}\[\]*?,]")
 # The one file the search page links; the rest it writes in itself (see the docstring).
 SEARCH_PAGE_LINKS = ("styles/furo.css",)
 # Sphinx's basic theme copies these for its own search page, which this site does not use.
-UNUSED_THEME_FILES = ("searchtools.js", "language_data.js.jinja")
+UNUSED_THEME_FILES = ("searchtools.js", "language_data.js")
 
 
 def pagefind_binary() -> str:
@@ -154,30 +152,21 @@ def _no_sphinx_index(app: Sphinx) -> None:
         app.config.html_additional_pages = {**app.config.html_additional_pages, "search": "search.html"}
         builder = app.builder
         builder.isdp_search_tag = f"{time.time_ns():x}"  # type: ignore[attr-defined]
-        builder.copy_theme_static_files = functools.partial(  # type: ignore[method-assign]
-            _copy_theme_static_files, builder)
 
 
-def _copy_theme_static_files(builder, context: dict) -> None:
-    """Sphinx's StandaloneHTMLBuilder.copy_theme_static_files (8.2), leaving out the basic
-    theme's search scripts: Sphinx has no setting for it, and a copy deleted afterwards
-    would come back for a moment in every build."""
-    def excluded(path: str) -> bool:  # paths come as "./name"
-        return DOTFILES(path) or posixpath.normpath(path) in UNUSED_THEME_FILES
-
-    if builder.theme:
-        for entry in reversed(builder.theme.get_theme_dirs()):
-            copy_asset(Path(entry, "static"), builder._static_dir, excluded=excluded, context=context,
-                       renderer=builder.templates, force=True)
+def _drop_unused_theme_files(app: Sphinx, exception: Exception | None) -> None:
+    if app.builder.format == "html":
+        for name in UNUSED_THEME_FILES:
+            (Path(app.outdir) / "_static" / name).unlink(missing_ok=True)
 
 
 @functools.cache
 def _inline_assets(mtimes: tuple[float, ...]) -> dict[str, str]:
     """What the search page writes in itself; ``mtimes`` renews it after an edit (isdp serve)."""
-    import minify  # tdewolff-minify, as for _static (site/html/minify.py)
+    from build_tools.site.html.minify import minify_text
 
     svg = (SITE_STATIC / "isdp-favicon.svg").read_text(encoding="utf-8").strip()
-    return {"isdp_search_css": minify.string("text/css", (SITE_STATIC / "isdp.css").read_text(encoding="utf-8")),
+    return {"isdp_search_css": minify_text((SITE_STATIC / "isdp.css").read_text(encoding="utf-8"), ".css"),
             "isdp_search_keyboard": (SITE_STATIC / "isdp-keyboard.js").read_text(encoding="utf-8").strip(),
             "isdp_search_script": SEARCH_SCRIPT.read_text(encoding="utf-8").strip(),
             "favicon_url": "data:image/svg+xml," + quote(svg, safe="/=:,.-")}
@@ -207,6 +196,7 @@ def _static_name(asset: object) -> str:
 
 def setup_search(app: Sphinx) -> None:
     app.connect("builder-inited", _no_sphinx_index)
+    app.connect("build-finished", _drop_unused_theme_files, priority=400)  # before the minifier
     app.connect("html-page-context", _page_context, priority=950)
     index = SearchIndex()
     app.connect("builder-inited", index.begin)
