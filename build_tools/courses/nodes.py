@@ -8,7 +8,6 @@ sense in a browser (progress slots, the result panel).
 from __future__ import annotations
 
 import base64
-import posixpath
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -90,7 +89,8 @@ def _feedback_file(self) -> sealing.FeedbackFile:
     pending = self.builder.__dict__.setdefault("isdp_feedback", {})
     docname = self.builder.current_docname
     if docname not in pending:
-        pending[docname] = sealing.FeedbackFile.for_page(posixpath.basename(self.builder.get_target_uri(docname)))
+        # named after the output file, as _write_feedback finds it (first.html: first.feedback-…)
+        pending[docname] = sealing.FeedbackFile.for_page(Path(self.builder.get_outfilename(docname)).name)
     return pending[docname]
 
 

@@ -227,12 +227,24 @@ def test_a_module_completed_with_the_keyboard_only(page, site_server):
     assert all(url.startswith(site_server) for url in requests), "a request left the site's origin"
 
 
-def test_without_its_feedback_file_a_quiz_still_checks_records_and_says_to_reload(page, site_server):
-    """The site goes offline once the page is loaded: its feedback file cannot be fetched. The
-    answer is still checked (the key hash is in the page) and recorded (the event), and the
-    feedback area says so. Back online, the reload resumes the attempt and fetches the file
-    for the locked answer's feedback, without the learner touching anything."""
-    page.route("**/*.feedback-*.json", lambda route: route.abort("internetdisconnected"))
+STALE = "AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"  # sealed under other salts
+
+
+def stale_file(route) -> None:
+    """A feedback file from another build (a page cached by the browser): it does not open."""
+    parts = {"feedback": {c: STALE for c in [*"abcdefgh", "true", "false"]}, "explanation": STALE}
+    route.fulfill(json=dict.fromkeys(KEYS, parts))
+
+
+@pytest.mark.parametrize("lost", [lambda route: route.abort("internetdisconnected"), stale_file],
+                         ids=["offline", "stale"])
+def test_without_its_feedback_file_a_quiz_still_checks_records_and_says_to_reload(page, site_server, lost):
+    """The site goes offline once the page is loaded, or the file is another build's: the
+    feedback cannot be opened. The answer is still checked (the key hash is in the page) and
+    recorded (the event), and the feedback area says so. Back online, the reload resumes the
+    attempt and fetches the file for the locked answer's feedback, without the learner
+    touching anything."""
+    page.route("**/*.feedback-*.json", lost)
     page.goto(site_server + MODULE)
     page.evaluate(RECORD_EVENTS)
     question = questions_of(page)[0]

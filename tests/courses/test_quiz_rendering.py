@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import json
 import re
+from pathlib import Path
 
 from bs4 import BeautifulSoup
 
 from build_tools.courses import sealing
+from build_tools.site.preview import PreviewBuilder
 
 from .conftest import QUESTION, module
 
@@ -78,31 +80,57 @@ def test_other_builders_get_plain_text(course_site, build_site):
     assert "**This one.** (correct)" in text and "<" not in text
 
 
+def _files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob("*.feedback-*.json"))
+
+
+def _opens(page: Path) -> bool:
+    """Every sealed part of PAGE's file opens with the salts in PAGE (the same write)."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    quiz = soup.select_one("[data-isdp-quiz]")
+    sealed = json.loads((page.parent / quiz["data-isdp-sealed-src"]).read_text(encoding="utf-8"))["demo-01"]
+    salt = base64.b64decode(quiz["data-isdp-salt"])
+    parts = [(sealing.feedback_label(c), v) for c, v in sealed["feedback"].items()]
+    return all(sealing.unseal(salt, label, v)["html"] for label, v in [*parts, ("explanation", sealed["explanation"])])
+
+
 def test_an_incremental_build_keeps_each_page_with_its_own_feedback_file(course_site, build_site):
     """The file is named anew with each write of its page (new salts): a rewritten page gets a
-    new file and the old one goes; a page the build does not rewrite keeps its own."""
+    new file and the old one goes; a page the build does not rewrite keeps its own. Each
+    build is made aside from a copy of the last and swapped in whole (core/atomic.py)."""
     src = course_site({"first.md": module(QUESTION)})
-    page = lambda result: result.outdir / "courses/demo/first.html"  # noqa: E731
-
-    def files(result):
-        return sorted(p.name for p in (result.outdir / "courses/demo").glob("*.json"))
-
-    def opens(result) -> bool:
-        soup = BeautifulSoup(page(result).read_text(encoding="utf-8"), "html.parser")
-        quiz = soup.select_one("[data-isdp-quiz]")
-        sealed = json.loads((page(result).parent / quiz["data-isdp-sealed-src"]).read_text(encoding="utf-8"))
-        return sealing.unseal(base64.b64decode(quiz["data-isdp-salt"]), "explanation",
-                              sealed["demo-01"]["explanation"])["html"] != ""
-
     first = build_site(src)
     assert first.ok, first.warnings
-    before = files(first)
-    assert len(before) == 1 and opens(first)
+    folder, page = first.outdir / "courses/demo", first.outdir / "courses/demo/first.html"
+    before = _files(folder)
+    assert len(before) == 1 and _opens(page)
     (src / "courses/index.md").write_text(
         (src / "courses/index.md").read_text(encoding="utf-8") + "\nAnother line.\n", encoding="utf-8")
     untouched = build_site(src)  # another page changed: this one is not written again
-    assert untouched.ok and files(untouched) == before and opens(untouched)
+    assert untouched.ok and _files(folder) == before and _opens(page)
     (src / "courses/demo/first.md").write_text(module(QUESTION) + "\nMore text.\n", encoding="utf-8")
     rewritten = build_site(src)
-    assert rewritten.ok and len(files(rewritten)) == 1 and files(rewritten) != before
-    assert opens(rewritten), "the page and its file come from the same write (same salts)"
+    assert rewritten.ok and len(_files(folder)) == 1 and _files(folder) != before
+    assert _opens(page), "the page and its file come from the same write (same salts)"
+
+
+def test_the_preview_publishes_a_rebuilt_page_with_its_new_feedback_file(course_site, tmp_path):
+    """``isdp serve`` rebuilds one page in its long-lived application and copies what changed
+    to the served folder: the page and its new file both, never the page alone."""
+    src = course_site({"first.md": module(QUESTION)})
+    preview = PreviewBuilder(src, tmp_path / "served", {})
+    try:
+        preview()
+        assert not preview.problems, preview.problems
+        page = tmp_path / "served/courses/demo/first.html"
+        before = _files(page.parent)
+        assert len(before) == 1 and _opens(page)
+        source = src / "courses/demo/first.md"
+        source.write_text(module(QUESTION) + "\nMore text.\n", encoding="utf-8")
+        preview(changed_paths=[source])
+        assert not preview.problems, preview.problems
+        assert "More text." in page.read_text(encoding="utf-8")
+        assert _opens(page), "the served page names a file of its own write"
+        assert _files(preview.work / "courses/demo") == [n for n in _files(page.parent) if n not in before]
+    finally:
+        preview.close()

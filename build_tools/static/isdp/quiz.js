@@ -117,34 +117,41 @@ function save(m) {
   saveAttempt(m.course, m.module, { attempt: m.attempt, startedAt: m.startedAt, order: m.order, answers: m.answers });
 }
 
+/* The chosen choices' feedback and the explanation, fetched (seal.js) and opened; rejects
+ * when the file cannot be fetched or does not open (a page cached from an older build). */
+async function opened(q, response) {
+  const sealed = (await sealedFeedback(q.sealed))[q.id];
+  const feedback = await Promise.all(response.map((id) => unseal(q.salt, `feedback:${id}`, sealed.feedback[id])));
+  return { feedback, explanation: await unseal(q.salt, "explanation", sealed.explanation) };
+}
+
 /* Show what the answer earns: the chosen choices' feedback and the explanation, unsealed. */
 async function reveal(q, response, ok) {
   q.locked = true;
   for (const i of q.inputs) { i.disabled = true; }
   q.check.hidden = true;
   const verdict = ok ? "Correct. " : "Not correct. ";
-  const sealed = await sealedFeedback(q.sealed).then((file) => file[q.id], () => null);
+  const parts = await opened(q, response).catch(() => null);
   q.status.className = `isdp-quiz-status ${ok ? "isdp-right" : "isdp-wrong"}`;
   const explanation = q.node.querySelector(".isdp-quiz-explanation");
-  if (!sealed) {
+  if (!parts) {
     q.status.textContent = `${verdict}The feedback could not be loaded.`;
     explanation.replaceChildren(el("p", "isdp-quiz-unavailable", NO_FEEDBACK));
     q.answer.hidden = false;
     return;
   }
   const said = [];
-  for (const id of response) {
+  response.forEach((id, n) => {
     const box = q.node.querySelector(`[data-isdp-feedback="${id}"]`);
     const li = q.node.querySelector(`[data-isdp-choice="${id}"]`);
-    const opened = await unseal(q.salt, `feedback:${id}`, sealed.feedback[id]);
-    box.innerHTML = opened.html;  // our own build's HTML, sealed at build time
+    box.innerHTML = parts.feedback[n].html;  // our own build's HTML, sealed at build time
     box.hidden = false;
-    li.classList.add(opened.correct ? "isdp-right" : "isdp-wrong");
-    li.append(el("span", "isdp-quiz-mark", opened.correct ? "Your answer: correct" : "Your answer: not correct"));
+    li.classList.add(parts.feedback[n].correct ? "isdp-right" : "isdp-wrong");
+    li.append(el("span", "isdp-quiz-mark", parts.feedback[n].correct ? "Your answer: correct" : "Your answer: not correct"));
     said.push(all("p, li", box).slice(1).map(text).join(" "));
-  }
+  });
   for (const box of all("[data-isdp-feedback]", q.node)) { if (!response.includes(box.dataset.isdpFeedback)) { box.hidden = true; } }
-  explanation.innerHTML = (await unseal(q.salt, "explanation", sealed.explanation)).html;
+  explanation.innerHTML = parts.explanation.html;
   q.status.textContent = verdict + said.join(" ");
   q.answer.hidden = false;
 }
