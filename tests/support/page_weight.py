@@ -4,12 +4,12 @@ Measured in Chromium, so it counts exactly what a learner's browser fetches (inc
 scripts a page adds while it loads), not what the HTML seems to list. Each file is
 gzip-compressed on its own at level 6, as a web server compresses a response. The course
 page budget keeps training usable on a school's slow or shared connection: 45 KB gzip, the
-page itself included (issue 19). A module page came to 64-69 KB before three changes that
-bring it to about 41: the ES modules minified (tdewolff-minify, site/html/minify.py), each
-launch mode's module loaded only in that mode (tracking.js), and the sealed feedback,
-random ciphertext gzip cannot pack, moved from the page into a file beside it that the
-quiz fetches on the learner's first touch (courses/sealing.py), so it is not part of the
-first load measured here.
+page itself included (issue 19). Measured with benchmarks/page_weight.py: the module pages
+weigh 37.7-40.1 KB (furo's plain page 22.6; the FERPA quiz page 39.2, 50.3 before) since
+the sealed feedback, random ciphertext gzip cannot pack, moved from the page into a
+file beside it that the quiz fetches on the learner's first touch (courses/sealing.py), so
+it is not part of the first load measured here. The JS and CSS are about 28 KB of it: furo's
+CSS 8.2, the tracking runtime's modules, quiz.js 3.3.
 """
 
 from __future__ import annotations
