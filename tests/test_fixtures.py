@@ -69,7 +69,7 @@ description: Home page of the regression fixtures site, one page per directive s
 
 # Values that differ from build to build (or from branch to branch while the quiz keys move to
 # salted hashes): attribute values replaced by a placeholder, asset hashes dropped.
-VOLATILE_ATTRIBUTES = re.compile(r'(data-isdp-(?:salt|key-hash|sealed))="[^"]*"')
+VOLATILE_ATTRIBUTES = re.compile(r'(data-isdp-(?:salt|key-hash|sealed-src))="[^"]*"')
 ASSET_HASH = re.compile(r"\?v=[0-9a-f]{6,}|(?<=\.)[0-9a-f]{8,}(?=\.(?:js|css|png|svg|woff2?)\b)")
 
 

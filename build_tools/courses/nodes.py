@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -43,8 +44,8 @@ class quiz_choice(nodes.General, nodes.TextElement):
 
 
 class quiz_answer(nodes.General, nodes.Element):
-    """Per-choice feedback and the explanation: sealed in HTML (sealing.py), opened by the
-    browser once the learner has answered; plain in other builders."""
+    """Per-choice feedback and the explanation: in HTML sealed into the page's feedback file
+    (sealing.py), opened by the browser once the learner has answered; plain in other builders."""
 
 
 class quiz_feedback(nodes.General, nodes.Element):
@@ -83,10 +84,22 @@ def _data(**attributes: object) -> str:
     )
 
 
+def _feedback_file(self) -> sealing.FeedbackFile:
+    """The file this write of the page seals its feedback into (written by _write_feedback)."""
+    pending = self.builder.__dict__.setdefault("isdp_feedback", {})
+    docname = self.builder.current_docname
+    if docname not in pending:
+        # named after the output file, as _write_feedback finds it (first.html: first.feedback-…)
+        pending[docname] = sealing.FeedbackFile.for_page(Path(self.builder.get_outfilename(docname)).name)
+    return pending[docname]
+
+
 def visit_question(self, node: quiz_question) -> None:
     # A new salt each time the page is written: no key, only its salted hash (sealing.py).
     salt = sealing.new_salt()
     self._isdp_salt = salt
+    feedback = _feedback_file(self)
+    self._isdp_sealed = feedback.questions.setdefault(node["qid"], {"feedback": {}})
     self.body.append(
         f'<div class="isdp-quiz" id="{escape(node["qid"])}" data-isdp-quiz=""'
         + _data(
@@ -97,6 +110,7 @@ def visit_question(self, node: quiz_question) -> None:
             select=node.get("select"),
             salt=base64.b64encode(salt).decode(),
             key_hash=sealing.key_hash(salt, list(node["correct"])),
+            sealed_src=feedback.name,
         )
         + ">\n"
     )
@@ -172,21 +186,26 @@ def _end_sealed(self, label: str, payload: dict) -> str:
     start = self._isdp_sealed_from
     html = "".join(self.body[start:])
     del self.body[start:]
-    return escape(sealing.seal(self._isdp_salt, label, {**payload, "html": html}))
+    return sealing.seal(self._isdp_salt, label, {**payload, "html": html})
 
 
 def depart_feedback(self, node: quiz_feedback) -> None:
     cid = node["cid"]
     correct = cid in node.parent.parent["correct"]
-    sealed = _end_sealed(self, sealing.feedback_label(cid), {"correct": correct})
-    self.body.append(
-        f'<div class="isdp-quiz-feedback"{_data(feedback=cid)} data-isdp-sealed="{sealed}"></div>\n'
-    )
+    self._isdp_sealed["feedback"][cid] = _end_sealed(self, sealing.feedback_label(cid), {"correct": correct})
+    self.body.append(f'<div class="isdp-quiz-feedback"{_data(feedback=cid)}></div>\n')
 
 
 def depart_explanation(self, node: quiz_explanation) -> None:
-    sealed = _end_sealed(self, sealing.EXPLANATION_LABEL, {})
-    self.body.append(f'<div class="isdp-quiz-explanation" data-isdp-sealed="{sealed}"></div>\n')
+    self._isdp_sealed["explanation"] = _end_sealed(self, sealing.EXPLANATION_LABEL, {})
+    self.body.append('<div class="isdp-quiz-explanation"></div>\n')
+
+
+def _write_feedback(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The page's sealed feedback beside it, from the same write of the page (same salts)."""
+    if app.builder.format == "html":
+        feedback = app.builder.__dict__.get("isdp_feedback", {}).pop(pagename, None)
+        sealing.write_feedback(Path(app.builder.get_outfilename(pagename)), feedback)
 
 
 def visit_scenario(self, node: quiz_scenario) -> None:
@@ -306,6 +325,7 @@ def setup_nodes(app: Sphinx) -> None:
         quiz_progress: (visit_progress, None),
     }
     app.add_post_transform(PlainChoices)
+    app.connect("html-page-context", _write_feedback)
     browser_only = (quiz_module_status, quiz_result, quiz_progress)
     for node_class, visitors in html.items():
         other = (_skip, None) if node_class in browser_only else passthrough

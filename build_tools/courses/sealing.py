@@ -8,14 +8,24 @@ once that choice is chosen; the explanation under SHA-256(salt + "explanation"),
 the question is answered. Nothing readable with view-source or with JavaScript off tells a
 correct choice. (Code run in the page can still try each response against the hash: the
 report re-scores the first answer of each question from the sources, and only that counts.)
+
+The sealed parts are random ciphertext, which gzip cannot pack (12-23 KB of a module page),
+so they are not in the page: each page's go into one JSON file beside it (FeedbackFile),
+which the page names and the browser fetches once the learner first touches a question.
+The file gets a new name each time its page is written (new salts): an unchanged page of an
+incremental build keeps its file, a rewritten one never meets the file of another build.
 """
 
 from __future__ import annotations
 
 import base64
+import glob
 import hashlib
 import json
 import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -57,3 +67,31 @@ def feedback_label(choice_id: str) -> str:
 
 
 EXPLANATION_LABEL = "explanation"
+
+
+@dataclass
+class FeedbackFile:
+    """One page's sealed parts: question id -> {"feedback": {choice id: sealed}, "explanation": sealed}."""
+
+    name: str
+    questions: dict[str, dict] = field(default_factory=dict)
+
+    @classmethod
+    def for_page(cls, page: str) -> FeedbackFile:
+        """A new file for PAGE (``exceptions.html``): ``exceptions.feedback-<random>.json``."""
+        return cls(f"{_stem(page)}.feedback-{secrets.token_hex(4)}.json")
+
+
+def _stem(page: str) -> str:
+    return page.rsplit(".", 1)[0]
+
+
+def write_feedback(page: Path, feedback: FeedbackFile | None) -> None:
+    """Write FEEDBACK beside PAGE (the built HTML file); remove what earlier writes left."""
+    for old in page.parent.glob(f"{glob.escape(_stem(page.name))}.feedback-*.json"):
+        if feedback is None or old.name != feedback.name:
+            old.unlink()
+    if feedback is not None:
+        page.parent.mkdir(parents=True, exist_ok=True)
+        (page.parent / feedback.name).write_text(
+            json.dumps(feedback.questions, sort_keys=True, separators=(",", ":")), encoding="utf-8")

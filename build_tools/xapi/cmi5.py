@@ -2,7 +2,8 @@
 
 The package holds ``cmi5.xml`` at its root (the course, one AU per module with its moveOn
 and masteryScore), the course's own pages and only the files they load (styles, scripts
-and the modules those import, images). A link to any other page of the site points to
+and the modules those import, even with ``import()``, images, each quiz page's sealed feedback
+file). A link to any other page of the site points to
 the public site (``site_url``) instead, and the sidebar's search form, which needs the
 whole site, is removed. IDs are the profile's IRIs, so an LMS's statements join the same
 reports as launch-link statements. The runtime switches to cmi5 mode from the launch URL.
@@ -173,6 +174,9 @@ def course_contents(
                 fragment = urlsplit(ref).fragment
                 element.set(attr, public + target + (f"#{fragment}" if fragment else ""))
                 contents.links_out += 1
+        for ref in doc.xpath("//@data-isdp-sealed-src"):  # the quiz's feedback file (courses/sealing.py)
+            if (target := _local(page, str(ref))) is not None:
+                _needs(site, target, contents.files)
         html = lxml_html.tostring(doc, doctype="<!DOCTYPE html>", encoding="unicode")
         contents.pages[page], _ = apply(html, connect_origins)
     return contents

@@ -8,7 +8,7 @@ import nbformat
 from bs4 import BeautifulSoup
 
 from build_tools.courses.notebook import check_notebook, markdown_to_notebook, notebook_to_myst
-from tests.support.answers import opened
+from tests.support.answers import feedback_of, opened
 
 from .conftest import QUESTION, module
 
@@ -49,8 +49,9 @@ MODULE = module(
 
 
 def article(outdir) -> str:
-    html = (outdir / "courses/demo/first.html").read_text(encoding="utf-8")
-    return opened(str(BeautifulSoup(html, "html.parser").find("article")))  # salts differ per build
+    page = outdir / "courses/demo/first.html"
+    html = page.read_text(encoding="utf-8")
+    return opened(str(BeautifulSoup(html, "html.parser").find("article")), feedback_of(page))  # salts differ per build
 
 
 def test_markdown_and_notebook_modules_give_the_same_page(course_site, build_site, tmp_path):

@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from build_tools.courses import sealing
-from tests.support.answers import answer_keys
+from tests.support.answers import SEALED, answer_keys, feedback_file, sealed_of
 from tests.support.pages import course_module_pages
 
 from .conftest import REPO
@@ -81,22 +81,42 @@ def test_no_course_page_tells_a_correct_choice_before_it_is_answered(page, site_
         assert "data-isdp-correct" not in html and "isdp-quiz-mark" not in html, path
         text = soup.get_text(" ")
         assert not re.search(r"\((?:not )?correct\)|Correct answers?:", text), path
+        # The sealed parts are in a file beside the page: as readable as the page, so it may
+        # hold nothing but ciphertext under the ids the page already shows.
+        file = feedback_file(shipped_site / path)
+        raw = file.read_text(encoding="utf-8")
+        feedback = json.loads(raw)
+        assert "correct" not in raw.lower(), f"{file.name} names a correct choice"
+        assert set(feedback) == {q["data-isdp-question"] for q in soup.select("[data-isdp-quiz]")}
         for quiz in soup.select("[data-isdp-quiz]"):
             questions += 1
             salt = base64.b64decode(quiz["data-isdp-salt"])
+            parts = feedback[quiz["data-isdp-question"]]
+            assert set(parts) == {"feedback", "explanation"}, f"{file.name}: {quiz['id']} holds {set(parts)}"
+            assert list(parts["feedback"]) == sorted(i["value"] for i in quiz.select("input")), \
+                f"{file.name}: {quiz['id']}'s choices, in an order that tells nothing"
             for box in quiz.select("[data-isdp-feedback], .isdp-quiz-explanation"):
                 assert box.get_text(strip=True) == "", f"{path}: plain feedback in {quiz['id']}"
-                label = (f"feedback:{box['data-isdp-feedback']}" if box.has_attr("data-isdp-feedback")
-                         else "explanation")
-                opened = BeautifulSoup(sealing.unseal(salt, label, box["data-isdp-sealed"])["html"],
+                label, sealed = sealed_of(quiz, box, feedback)
+                assert SEALED.match(sealed), f"{file.name}: {quiz['id']} {label} is not sealed"
+                opened = BeautifulSoup(sealing.unseal(salt, label, sealed)["html"],
                                        "html.parser").find_all(["p", "li"])
                 if label != "explanation":
                     opened = opened[1:]  # "<choice label> (correct)": the label is on the page
                 for sentence in re.split(r"(?<=[.!?])\s+", " ".join(p.get_text(" ", strip=True) for p in opened)):
                     if len(sentence) > 25:
                         assert sentence not in text, f"{path}: '{sentence}' readable in the page"
+                        assert sentence not in raw, f"{file.name}: '{sentence}' readable in the file"
+        fetched: list[str] = []
+
+        def note(request, fetched=fetched):
+            fetched.append(request.url)
+
+        page.on("request", note)
         page.goto(f"{site_server}/{path}")
         page.wait_for_function("() => [...document.querySelectorAll('.isdp-quiz-check')].every(b => !b.disabled)")
+        page.remove_listener("request", note)
+        assert not [u for u in fetched if u.endswith(".json")], f"{path}: feedback fetched before any answer"
         leaks = page.evaluate("""() => ({
             correct: document.querySelectorAll('[data-isdp-correct], .isdp-quiz-mark, .isdp-right, .isdp-wrong').length,
             shown: [...document.querySelectorAll('.isdp-quiz-answer')].filter(a => !a.hidden).length,
@@ -205,6 +225,56 @@ def test_a_module_completed_with_the_keyboard_only(page, site_server):
     assert "1 of 6 modules passed" in page.locator(".isdp-course-progress").inner_text()
     assert "Passed (best 83%)" in page.locator(".isdp-module-list li").first.inner_text()
     assert all(url.startswith(site_server) for url in requests), "a request left the site's origin"
+
+
+STALE = "AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"  # sealed under other salts
+
+
+def stale_file(route) -> None:
+    """A feedback file from another build (a page cached by the browser): it does not open."""
+    parts = {"feedback": {c: STALE for c in [*"abcdefgh", "true", "false"]}, "explanation": STALE}
+    route.fulfill(json=dict.fromkeys(KEYS, parts))
+
+
+@pytest.mark.parametrize("lost", [lambda route: route.abort("internetdisconnected"), stale_file],
+                         ids=["offline", "stale"])
+def test_without_its_feedback_file_a_quiz_still_checks_records_and_says_to_reload(page, site_server, lost):
+    """The site goes offline once the page is loaded, or the file is another build's: the
+    feedback cannot be opened. The answer is still checked (the key hash is in the page) and
+    recorded (the event), and the feedback area says so. Back online, the reload resumes the
+    attempt and fetches the file for the locked answer's feedback, without the learner
+    touching anything."""
+    page.route("**/*.feedback-*.json", lost)
+    page.goto(site_server + MODULE)
+    page.evaluate(RECORD_EVENTS)
+    question = questions_of(page)[0]
+    qid = question["id"]
+    for choice in question["correct"]:
+        page.check(f"#{qid}-{choice}")
+    page.click(f"#{qid} .isdp-quiz-check")
+    status = page.locator(f"#{qid} .isdp-quiz-status")
+    status.filter(has_text="could not be loaded").wait_for()
+    assert status.inner_text() == "Correct. The feedback could not be loaded."
+    answer = page.locator(f"#{qid} .isdp-quiz-answer")
+    assert answer.is_visible() and answer.inner_text() == (
+        "The feedback for this question could not be loaded (the site may be offline). "
+        "Your answer is saved; reload the page to see the feedback.")
+    events = page.evaluate("window.isdpEvents")
+    assert [name for name, _ in events] == ["attempt-started", "question-answered"]
+    assert events[1][1]["question"] == qid and events[1][1]["correct"] is True
+    assert page.locator(f"#{qid} input:not([disabled])").count() == 0, "the answer is locked all the same"
+
+    page.unroute("**/*.feedback-*.json")
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.reload()
+    marks = page.locator(f"#{qid} .isdp-quiz-mark")
+    marks.first.wait_for()
+    assert marks.all_inner_texts() == ["Your answer: correct"] * len(question["correct"])
+    assert "could not be loaded" not in answer.inner_text() and answer.is_visible()
+    assert page.locator(f"#{qid} .isdp-quiz-explanation").inner_text().strip()
+    assert status.inner_text().startswith("Correct. ") and "could not" not in status.inner_text()
+    assert len([u for u in fetched if u.endswith(".json")]) == 1, "one fetch for the page, kept"
 
 
 def test_without_javascript_the_questions_read_as_a_page(chromium, site_server):

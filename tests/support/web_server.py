@@ -14,8 +14,9 @@ the ones the editor guide's publishing page asks of that server:
   anything asked for with Sphinx's ``?v=<checksum>``, and Pagefind's hashed files (the index
   chunks, excerpts, metadata and WebAssembly under ``_pagefind/``);
 - the theme's other files under ``_static/`` (the icon, images) are cached for a day;
-- everything else (pages, pagefind.js, its entry file) is ``no-cache``: the browser keeps it
-  but asks again each time, and gets ``304 Not Modified`` while it is unchanged.
+- everything else (pages, the quizzes' feedback files, pagefind.js, its entry file) is
+  ``no-cache``: the browser keeps it but asks again each time, and gets ``304 Not Modified``
+  while it is unchanged.
 """
 
 from __future__ import annotations

@@ -43,6 +43,9 @@ def test_the_package_describes_the_course_and_holds_its_pages(tmp_path):
             assert au.get("moveOn") == "Passed" and au.get("masteryScore") == "0.8"
             assert au.find("c:title/c:langstring", NS).text.strip()
             assert b"data-isdp-quiz" in archive.read(url) and b"tracking.js" in archive.read(url)
+            feedback = re.findall(r'data-isdp-sealed-src="([^"]+)"', archive.read(url).decode())
+            assert feedback and {f"courses/security-awareness/{f}" for f in feedback} <= names, \
+                f"{url}: its sealed feedback file is not in the package"
         # the entry modules and every module they import, dynamic import() included (cmi5.js)
         assert {"_static/isdp/tracking.js", "_static/isdp/quiz.js", "_static/isdp/cmi5.js",
                 "_static/isdp/outbox.js"} <= names

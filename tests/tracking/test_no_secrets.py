@@ -4,6 +4,7 @@ holds some."""
 from __future__ import annotations
 
 import base64
+import json
 import shutil
 
 from bs4 import BeautifulSoup
@@ -12,7 +13,7 @@ from build_tools.core.atomic import atomic_file
 from build_tools.courses import sealing
 from build_tools.site.build import build
 from build_tools.xapi.links import launch_link, learner_actor, provision, write_links_csv
-from tests.support.answers import answer_keys
+from tests.support.answers import SEALED, answer_keys, feedback_file
 
 from ..conftest import REPO
 from .conftest import HOME, LEARNERS
@@ -72,6 +73,16 @@ def test_the_built_site_holds_no_credential(tmp_path):
             qid, salt = quiz["data-isdp-question"], base64.b64decode(quiz["data-isdp-salt"])
             seen.add(qid)
             assert quiz["data-isdp-key-hash"] == sealing.key_hash(salt, keys[qid])
-            for box in quiz.select("[data-isdp-sealed]"):
+            for box in quiz.select("[data-isdp-feedback], .isdp-quiz-explanation"):
                 assert box.get_text(strip=True) == "", f"{path}: {qid} shows sealed text"
     assert seen == set(keys), "every question of the sources is on a page"
+    # The sealed feedback files (one beside each quiz page): ciphertext under ids, nothing that
+    # tells a correct choice, and each opens only with the salts of the page that names it.
+    files = sorted((tmp_path / "html").rglob("*.feedback-*.json"))
+    assert files and {f for p in (tmp_path / "html").rglob("*.html") if (f := feedback_file(p))} == set(files)
+    for file in files:
+        raw = file.read_text(encoding="utf-8")
+        assert "correct" not in raw.lower() and "<" not in raw, f"{file}: readable feedback"
+        for parts in json.loads(raw).values():
+            assert set(parts) == {"feedback", "explanation"}
+            assert all(SEALED.match(v) for v in [*parts["feedback"].values(), parts["explanation"]]), file

@@ -1,18 +1,19 @@
 /* ISDP quiz runtime. No framework, nothing from another host.
  *
  * The build writes every question as plain HTML (fieldset, legend, native inputs, a disabled
- * "Check answer" button) with no answer key: a salted hash of the key and sealed feedback
- * (seal.js). This module enables the buttons, checks an answer with Web Crypto, reveals the
- * chosen choices' feedback and the explanation, locks the first answer of each question in
- * an attempt, scores the module against its mastery score, offers a retake (a new attempt,
- * choices in a new order), resumes an open attempt after a reload, and fills the progress
- * slots of course pages. Tracking subscribes to the events below; their names and fields
- * are a contract (see content/editor-guide/courses.md):
+ * "Check answer" button) with no answer key: a salted hash of the key, and the feedback sealed
+ * in a file beside the page (seal.js), fetched when the learner first touches a question (it
+ * is not needed to check or record an answer). This module enables the buttons, checks an
+ * answer with Web Crypto, reveals the chosen choices' feedback and the explanation, locks the
+ * first answer of each question in an attempt, scores the module against its mastery score,
+ * offers a retake (a new attempt, choices in a new order), resumes an open attempt after a
+ * reload, and fills the progress slots of course pages. Tracking subscribes to the events
+ * below; their names and fields are a contract (see content/editor-guide/courses.md):
  *   isdp:attempt-started, isdp:question-answered, isdp:module-completed
  */
 import { DEFAULTS, readProfile } from "./profile.js";
 import { closeAttempt, currentCycle, openAttempt, progress, record, saveAttempt, shuffled } from "./attempt.js";
-import { available, isCorrect, unseal } from "./seal.js";
+import { available, isCorrect, sealedFeedback, unseal } from "./seal.js";
 import { onStatus } from "./status.js";
 import { uuid } from "./uuid.js";
 
@@ -23,6 +24,8 @@ const all = (selector, root) => Array.from((root || document).querySelectorAll(s
 const emit = (name, detail) => document.dispatchEvent(new CustomEvent(`isdp:${name}`, { detail }));
 const text = (node) => (node ? node.textContent.replace(/\s+/g, " ").trim() : "");
 const percent = (scaled) => `${Math.round(scaled * 100)}%`;
+const NO_FEEDBACK = "The feedback for this question could not be loaded (the site may be offline). " +
+  "Your answer is saved; reload the page to see the feedback.";
 
 function el(tag, className, content) {
   const node = document.createElement(tag);
@@ -79,11 +82,15 @@ function setupQuestion(node, m) {
     salt: node.dataset.isdpSalt, keyHash: node.dataset.isdpKeyHash, inputs: all("input", node),
     list: node.querySelector(".isdp-quiz-choices"), answer: node.querySelector(".isdp-quiz-answer"),
     check: node.querySelector(".isdp-quiz-check"), status: node.querySelector(".isdp-quiz-status"),
-    locked: false };
+    sealed: new URL(node.dataset.isdpSealedSrc, document.baseURI).href, locked: false };
   q.answer.tabIndex = -1;
   // Only the attempt's own answers are restored (resume), never the browser's form memory.
   for (const input of q.inputs) { input.checked = false; }
-  for (const input of q.inputs) { input.addEventListener("change", () => start(m)); }
+  // The first touch of a choice fetches the page's feedback, ready by the time it is needed
+  // (on change too: Safari does not focus a radio button or checkbox that is clicked).
+  const prefetch = () => { sealedFeedback(q.sealed).catch(() => {}); };
+  node.addEventListener("focusin", prefetch);
+  for (const input of q.inputs) { input.addEventListener("change", () => { prefetch(); start(m); }); }
   q.check.addEventListener("click", () => check(q, m));
   return q;
 }
@@ -110,27 +117,42 @@ function save(m) {
   saveAttempt(m.course, m.module, { attempt: m.attempt, startedAt: m.startedAt, order: m.order, answers: m.answers });
 }
 
+/* The chosen choices' feedback and the explanation, fetched (seal.js) and opened; rejects
+ * when the file cannot be fetched or does not open (a page cached from an older build). */
+async function opened(q, response) {
+  const sealed = (await sealedFeedback(q.sealed))[q.id];
+  const feedback = await Promise.all(response.map((id) => unseal(q.salt, `feedback:${id}`, sealed.feedback[id])));
+  return { feedback, explanation: await unseal(q.salt, "explanation", sealed.explanation) };
+}
+
 /* Show what the answer earns: the chosen choices' feedback and the explanation, unsealed. */
 async function reveal(q, response, ok) {
   q.locked = true;
   for (const i of q.inputs) { i.disabled = true; }
   q.check.hidden = true;
+  const verdict = ok ? "Correct. " : "Not correct. ";
+  const parts = await opened(q, response).catch(() => null);
+  q.status.className = `isdp-quiz-status ${ok ? "isdp-right" : "isdp-wrong"}`;
+  const explanation = q.node.querySelector(".isdp-quiz-explanation");
+  if (!parts) {
+    q.status.textContent = `${verdict}The feedback could not be loaded.`;
+    explanation.replaceChildren(el("p", "isdp-quiz-unavailable", NO_FEEDBACK));
+    q.answer.hidden = false;
+    return;
+  }
   const said = [];
-  for (const id of response) {
+  response.forEach((id, n) => {
     const box = q.node.querySelector(`[data-isdp-feedback="${id}"]`);
     const li = q.node.querySelector(`[data-isdp-choice="${id}"]`);
-    const opened = await unseal(q.salt, `feedback:${id}`, box.dataset.isdpSealed);
-    box.innerHTML = opened.html;  // our own build's HTML, sealed at build time
+    box.innerHTML = parts.feedback[n].html;  // our own build's HTML, sealed at build time
     box.hidden = false;
-    li.classList.add(opened.correct ? "isdp-right" : "isdp-wrong");
-    li.append(el("span", "isdp-quiz-mark", opened.correct ? "Your answer: correct" : "Your answer: not correct"));
+    li.classList.add(parts.feedback[n].correct ? "isdp-right" : "isdp-wrong");
+    li.append(el("span", "isdp-quiz-mark", parts.feedback[n].correct ? "Your answer: correct" : "Your answer: not correct"));
     said.push(all("p, li", box).slice(1).map(text).join(" "));
-  }
+  });
   for (const box of all("[data-isdp-feedback]", q.node)) { if (!response.includes(box.dataset.isdpFeedback)) { box.hidden = true; } }
-  const explanation = q.node.querySelector(".isdp-quiz-explanation");
-  explanation.innerHTML = (await unseal(q.salt, "explanation", explanation.dataset.isdpSealed)).html;
-  q.status.textContent = (ok ? "Correct. " : "Not correct. ") + said.join(" ");
-  q.status.className = `isdp-quiz-status ${ok ? "isdp-right" : "isdp-wrong"}`;
+  explanation.innerHTML = parts.explanation.html;
+  q.status.textContent = verdict + said.join(" ");
   q.answer.hidden = false;
 }
 
@@ -144,14 +166,15 @@ async function check(q, m) {
   q.ok = ok;
   m.answers[q.id] = { response, ok };
   save(m);
-  await reveal(q, response, ok);
-  q.answer.focus();
+  const shown = reveal(q, response, ok);  // recorded now, whether or not the feedback loads
   emit("question-answered", { course: m.course, module: m.module, attempt: m.attempt,
     question: q.id, kind: q.kind,
     prompt: [text(q.node.querySelector(".isdp-quiz-context")), text(q.node.querySelector(".isdp-quiz-stem"))].join(" ").trim(),
     choices: all(".isdp-quiz-choice", q.node).map((li) => ({ id: li.dataset.isdpChoice, text: text(li.querySelector("label")) })),
     response, correct: ok });
   if (m.questions.every((x) => x.ok !== undefined)) { complete(m); }
+  await shown;
+  q.answer.focus();
 }
 
 function complete(m) {
