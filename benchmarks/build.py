@@ -8,7 +8,11 @@ render as warnings, which is fine for timing). Prints medians of N runs and the 
   - ``isdp serve``: the preview's long-lived Sphinx application rebuilds on save
     (rebuild / full isdp build, target <= 0.15);
   - ``isdp build`` run again: a new process, which pays Sphinx's start-up each time; its CPU
-    seconds against plain sphinx-build's own one-page rebuild, measured beside it (target <= 1).
+    seconds against plain sphinx-build's own one-page rebuild, measured beside it (target <= 1),
+    and the share of it that is Pagefind re-indexing every page (it has no incremental mode).
+
+Plain sphinx-build prunes the same top-level folders (.venv, node_modules...) isdp's config
+does, and both run with Python's bytecode cache on (see ENV).
 
 Usage: python benchmarks/build.py [--runs 3] [--page content/roles.md]
 
@@ -47,10 +51,28 @@ PLAIN_CONF = '''
 extensions = ["myst_parser", "sphinx_design"]
 root_doc = "content/index"
 include_patterns = {include!r}
-exclude_patterns = ["**/_*", "**/.ipynb_checkpoints"]
+exclude_patterns = ["**/_*", "**/.ipynb_checkpoints", *{others!r}]
 myst_enable_extensions = {myst!r}
 html_theme = "furo"
 '''
+
+
+# Python caches our package's compiled modules as it does the site-packages' ones (pip
+# compiled those at install): a shell that sets PYTHONDONTWRITEBYTECODE would otherwise make
+# isdp, and only isdp, compile its ~100 modules from source in every run (0.06 s a run).
+ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
+
+def plain_conf(folder: Path, src: Path) -> Path:
+    """Plain Sphinx's conf.py, pruning the same top-level folders isdp's config prunes."""
+    from build_tools.site.config import INCLUDE_PATTERNS, MYST_EXTENSIONS
+
+    roots = {pattern.split("/")[0] for pattern in INCLUDE_PATTERNS}
+    others = sorted(entry.name for entry in src.iterdir() if entry.is_dir() and entry.name not in roots)
+    folder.mkdir()
+    (folder / "conf.py").write_text(PLAIN_CONF.format(include=INCLUDE_PATTERNS, myst=MYST_EXTENSIONS,
+                                                      others=others))
+    return folder
 
 
 def timed(command: list[str], cwd: Path = REPO, env: dict[str, str] | None = None) -> float:
@@ -65,7 +87,8 @@ def timed_both(command: list[str], cwd: Path = REPO, env: dict[str, str] | None 
     """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env)
+    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+                   env=env or ENV)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -87,6 +110,25 @@ def preview_rebuilds(page: Path, original: str, out: Path, runs: int) -> list[fl
             page.write_text(original)
             builder(changed_paths=[page])
     builder.close()
+    return times
+
+
+def pagefind_alone(site: Path, work: Path, runs: int) -> list[tuple[float, float]]:
+    """Pagefind's own share of a rebuild: the same command isdp runs, on a copy of the site."""
+    from build_tools.site.html.search import INDEX_DIR, start_index
+
+    shutil.copytree(site, work)
+    pages = [p.relative_to(work).as_posix() for p in work.rglob("*.html") if p.parts[len(work.parts)][0] != "_"]
+    times = []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        run = start_index(work, pages)
+        run.communicate()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        times.append((time.perf_counter() - start,
+                      (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)))
+        assert (work / INDEX_DIR / "pagefind-entry.json").exists(), "pagefind wrote no index"
     return times
 
 
@@ -126,18 +168,14 @@ def scaled_site(dest: Path, pages: int) -> int:
 
 
 def scale(pages: int, runs: int, job_counts: list[int]) -> None:
-    from build_tools.site.config import INCLUDE_PATTERNS, MYST_EXTENSIONS
-
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
-        conf = tmp_path / "plainconf"
-        conf.mkdir()
-        (conf / "conf.py").write_text(PLAIN_CONF.format(include=INCLUDE_PATTERNS, myst=MYST_EXTENSIONS))
         sites = {"shipped": tmp_path / "shipped", "scaled": tmp_path / "scaled"}
         sites["shipped"].mkdir()
         sites["scaled"].mkdir()
         counts = {"shipped": scaled_site(sites["shipped"], 0), "scaled": scaled_site(sites["scaled"], pages)}
-        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        conf = plain_conf(tmp_path / "plainconf", sites["shipped"])
+        env = {**ENV, "PYTHONPATH": str(REPO)}
         rows = []
         print(f"fresh builds, median of {runs}; s/page = CPU seconds (user + system) per page")
         print(f"{'site':<8} {'pages':>5} {'-j':>3} {'isdp wall':>9} {'cpu':>7} {'s/page':>7} "
@@ -177,13 +215,10 @@ def main() -> None:
         return
 
     sys.path.insert(0, str(REPO))
-    from build_tools.site.config import INCLUDE_PATTERNS, MYST_EXTENSIONS
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
-        conf = tmp_path / "plainconf"
-        conf.mkdir()
-        (conf / "conf.py").write_text(PLAIN_CONF.format(include=INCLUDE_PATTERNS, myst=MYST_EXTENSIONS))
+        conf = plain_conf(tmp_path / "plainconf", REPO)
         plain = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-E", "-c", str(conf), ".",
                  str(tmp_path / "plain"), "-d", str(tmp_path / "plain-doctrees")]
         isdp_out = str(tmp_path / "isdp" / "html")
@@ -206,11 +241,13 @@ def main() -> None:
             preview_times = preview_rebuilds(page, original, tmp_path / "preview" / "html", args.runs)
         finally:
             page.write_text(original)
+        pagefind_times = pagefind_alone(Path(isdp_out), tmp_path / "pagefind-site", args.runs)
 
     (plain_s, plain_c), (full_s, full_c), (rebuild_s, rebuild_c), (plain_rebuild_s, plain_rebuild_c) = (
         (statistics.median(w for w, _ in x), statistics.median(c for _, c in x))
         for x in (plain_times, full_times, rebuild_times, plain_rebuild_times))
     preview_s = statistics.median(preview_times)
+    pagefind_s, pagefind_c = (statistics.median(x) for x in zip(*pagefind_times, strict=True))
     pages = sum(1 for _ in REPO.glob("content/**/*.md")) + sum(1 for _ in REPO.glob("guidance/**/*.md")) \
         + sum(1 for _ in REPO.glob("courses/**/*.md")) + sum(1 for _ in REPO.glob("courses/**/*.ipynb"))
     print(f"source pages: {pages}, runs: {args.runs} (medians); wall s / CPU s (user + system)")
@@ -223,6 +260,9 @@ def main() -> None:
           f"ratio rebuild/full = {rebuild_s / full_s:.2f}")
     print(f"one-page rebuild, plain sphinx-build again: {plain_rebuild_s:5.2f} / {plain_rebuild_c:5.2f}   "
           f"isdp/plain = {rebuild_s / plain_rebuild_s:.2f} wall, {rebuild_c / plain_rebuild_c:.2f} CPU (target <= 1)")
+    print(f"  of which Pagefind re-indexing every page:  {pagefind_s:5.2f} / {pagefind_c:5.2f}   "
+          f"isdp without it / plain = {(rebuild_c - pagefind_c) / plain_rebuild_c:.2f} CPU "
+          "(Pagefind has no incremental mode; Sphinx's own index updates only the changed page)")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ class Strict(BaseModel):
 class Agency(Strict):
     name: str = Field(description="Full name of the agency, shown in the page header.")
     short_name: str = Field(description="Abbreviation used in running text (MDE).")
-    office: str = Field(description="Office that owns the programme (OTSS).")
+    office: str = Field(description="Office that owns the program (OTSS).")
     address: str = Field(description="Postal address for written notices.")
 
 
