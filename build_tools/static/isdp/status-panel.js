@@ -63,7 +63,7 @@ export function describe(report, { answers = 0, results = 0, stored = null, lear
   if (report.mode === "practice" && /^Practice mode/.test(report.text)) {
     const kept = answers ? ` ${plural(answers, "answer")} from an earlier visit ${answers === 1 ? "is" : "are"} kept in this browser and will be sent then.` : "";
     return { state: "not-recorded", title: TITLES["not-recorded"],
-      text: "Practice mode: this tab was not opened from your personal training link, so your answers here are not recorded. You can still practise.",
+      text: "Practice mode: this tab was not opened from your personal training link, so your answers here are not recorded. You can still practice.",
       todo: "To record: open the personal link you received by email again (a bookmark or a new tab does not carry it), or launch the course from your learning system." + kept };
   }
   return { state: "not-recorded", title: TITLES["not-recorded"], text: report.text, todo: "" };
