@@ -1,6 +1,6 @@
 """Quiz pages that hold no usable answer key: a salted hash of the key, sealed feedback.
 
-Each question gets a random salt per build. The page carries SHA-256(salt + canonical
+Each question gets a new random salt each time its page is written. The page carries SHA-256(salt + canonical
 response) of the correct response, so the browser (static/isdp/seal.js, Web Crypto) can tell
 whether an answer is right without the page saying which choice is; the feedback of each
 choice is sealed with AES-GCM under SHA-256(salt + "feedback:" + choice id), and opened only
@@ -9,7 +9,7 @@ the question is answered. Nothing readable with view-source or with JavaScript o
 correct choice. (Code run in the page can still try each response against the hash: the
 report re-scores the first answer of each question from the sources, and only that counts.)
 
-The sealed parts are random ciphertext, which gzip cannot pack (12-23 KB of a module page),
+The sealed parts are random ciphertext, which gzip cannot pack (10-12 KB gzip of a quiz page),
 so they are not in the page: each page's go into one JSON file beside it (FeedbackFile),
 which the page names and the browser fetches once the learner first touches a question.
 The file gets a new name each time its page is written (new salts): an unchanged page of an
