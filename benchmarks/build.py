@@ -85,13 +85,16 @@ def timed_both(command: list[str], cwd: Path = REPO, env: dict[str, str] | None 
     CPU time is the figure to compare on a shared machine, where other work stretches the
     wall time of one run and not another; wall time is what -j can shorten.
     """
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
+    before, start = children_cpu(), time.perf_counter()
     subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
                    env=env or ENV)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return time.perf_counter() - start, children_cpu() - before
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) of this process's finished children so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def preview_rebuilds(page: Path, original: str, out: Path, runs: int) -> list[float]:
@@ -114,20 +117,17 @@ def preview_rebuilds(page: Path, original: str, out: Path, runs: int) -> list[fl
 
 
 def pagefind_alone(site: Path, work: Path, runs: int) -> list[tuple[float, float]]:
-    """Pagefind's own share of a rebuild: the same command isdp runs, on a copy of the site."""
+    """Pagefind's own share of a rebuild: isdp's Pagefind command (search.start_index) on a
+    copy of the built site, over every page outside _static and _pagefind."""
     from build_tools.site.html.search import INDEX_DIR, start_index
 
     shutil.copytree(site, work)
     pages = [p.relative_to(work).as_posix() for p in work.rglob("*.html") if p.parts[len(work.parts)][0] != "_"]
     times = []
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        run = start_index(work, pages)
-        run.communicate()
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        times.append((time.perf_counter() - start,
-                      (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)))
+        before, start = children_cpu(), time.perf_counter()
+        start_index(work, pages).communicate()
+        times.append((time.perf_counter() - start, children_cpu() - before))
         assert (work / INDEX_DIR / "pagefind-entry.json").exists(), "pagefind wrote no index"
     return times
 

@@ -1,9 +1,10 @@
 """Quiz pages that hold no usable answer key: a salted hash of the key, sealed feedback.
 
-Each question gets a new random salt each time its page is written. The page carries SHA-256(salt + canonical
-response) of the correct response, so the browser (static/isdp/seal.js, Web Crypto) can tell
-whether an answer is right without the page saying which choice is; the feedback of each
-choice is sealed with AES-GCM under SHA-256(salt + "feedback:" + choice id), and opened only
+Each question gets a new random salt each time its page is written. The page carries
+SHA-256(salt + canonical response) of the correct response, so the browser
+(static/isdp/seal.js, Web Crypto) can tell whether an answer is right without the page
+saying which choice is; the feedback of each choice is sealed with AES-GCM under
+SHA-256(salt + "feedback:" + choice id), and opened only
 once that choice is chosen; the explanation under SHA-256(salt + "explanation"), opened once
 the question is answered. Nothing readable with view-source or with JavaScript off tells a
 correct choice. (Code run in the page can still try each response against the hash: the
