@@ -40,17 +40,17 @@ def test_the_calendar_computes_dates_once_recorded(make_site, build_site):
     result = build_site(src)
     assert result.ok, result.warnings
     text = re.sub(r"<[^>]+>", "", (result.outdir / "content" / "index.html").read_text())
-    assert "2 May 2027 (30 days after sine die on 2 April 2027)" in text
-    assert "14 September 2027 (September committee meeting)" in text
-    assert "1 December 2027" in text
+    assert "May 2, 2027 (30 days after sine die on April 2, 2027)" in text
+    assert "September 14, 2027 (September committee meeting)" in text
+    assert "December 1, 2027" in text
     # in date order: change requests, then the vote, then the dictionary
-    assert text.index("2 May 2027") < text.index("14 September 2027") < text.index("1 December 2027")
+    assert text.index("May 2, 2027") < text.index("September 14, 2027") < text.index("December 1, 2027")
 
 
 def test_the_calendar_states_the_rule_while_a_date_is_unknown():
     calendar = load_calendar(REPO)
     whens = {d.id: calendar.due_text(d, 2026) for d in calendar.deadlines}
-    assert whens["data-dictionary"] == (dt.date(2026, 12, 1), "1 December 2026")
+    assert whens["data-dictionary"] == (dt.date(2026, 12, 1), "December 1, 2026")
     assert whens["change-requests"][0] is None
     assert "30 days after the 2026 regular session adjourns sine die" in whens["change-requests"][1]
     assert whens["committee-vote"][1] == "By the September 2026 committee meeting (date set by the committee)"

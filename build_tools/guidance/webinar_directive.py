@@ -23,6 +23,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from build_tools.core import yamlfile
+from build_tools.core.dates import long_date
 from build_tools.core.errors import ContentError, ContentErrors
 from build_tools.guidance.webinars import KINDS, Download, WebinarPart, file_type, human_size, validate_part
 from build_tools.site.config import site_settings
@@ -85,7 +86,7 @@ class WebinarDirective(SphinxDirective):
 
     def _facts(self, part: WebinarPart) -> nodes.definition_list:
         facts = nodes.definition_list(classes=["isdp-webinar-facts"])
-        date = f"{part.date.day} {part.date:%B %Y}" if part.date else "Not announced yet"
+        date = long_date(part.date) if part.date else "Not announced yet"
         presenters = "; ".join(p.name + (f", {p.role}" if p.role else "") for p in part.presenters)
         length = (f"{part.duration_minutes} minutes" if part.duration_minutes
                   else "Given when the recording is published")
@@ -210,7 +211,7 @@ class FillWebinarListing(SphinxPostTransform):
 def _status(part: dict[str, Any]) -> str:
     if part["date"]:
         day = dt.date.fromisoformat(part["date"])
-        date = f"{day.day} {day:%B %Y}"
+        date = long_date(day)
     else:
         date = "Date not announced yet"
     recording = "recording available" if part["video"] else "recording not published yet"

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, model_validator
 
 from build_tools.core import yamlfile
+from build_tools.core.dates import long_date
 from build_tools.core.errors import ContentError, ContentErrors
 from build_tools.policies.parameters import Parameter
 
@@ -161,10 +162,6 @@ def add_months(date: dt.date, months: int) -> dt.date:
         ][month - 1],
     )
     return dt.date(year, month, day)
-
-
-def long_date(date: dt.date) -> str:
-    return f"{date:%B} {date.day}, {date.year}"
 
 
 def _read(path: Path) -> yamlfile.Located:

@@ -18,9 +18,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from build_tools.core.atomic import atomic_dir
+from build_tools.core.dates import long_date
 from build_tools.core.roster import Employee
 from build_tools.policies import docx_writer
-from build_tools.policies.district import long_date
 from build_tools.reports.charts import Bar, bar_chart
 from build_tools.reports.courses import RequiredCourse
 from build_tools.reports.quarterly_data import (

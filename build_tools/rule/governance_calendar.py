@@ -18,6 +18,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from build_tools.core import tables, yamlfile
+from build_tools.core.dates import long_date
 from build_tools.core.errors import ContentError, ContentErrors
 from build_tools.site.diagnostics import Warn, warn_error
 
@@ -72,21 +73,18 @@ class Calendar(BaseModel):
         dates = self.years.get(year, YearDates())
         if due.month is not None and due.day is not None:
             date = dt.date(year, due.month, due.day)
-            return date, _long(date)
+            return date, long_date(date)
         if due.days_after_sine_die is not None:
             if dates.sine_die:
                 date = dates.sine_die + dt.timedelta(days=due.days_after_sine_die)
-                return date, f"{_long(date)} ({due.days_after_sine_die} days after sine die on {_long(dates.sine_die)})"
+                return date, (f"{long_date(date)} ({due.days_after_sine_die} days after sine die on "
+                              f"{long_date(dates.sine_die)})")
             return None, (f"{due.days_after_sine_die} days after the {year} regular session "
                           "adjourns sine die (date recorded when the session ends)")
         meeting = dates.meetings.get(str(due.meeting))
         if meeting:
-            return meeting, f"{_long(meeting)} ({due.meeting} committee meeting)"
+            return meeting, f"{long_date(meeting)} ({due.meeting} committee meeting)"
         return None, f"By the {due.meeting} {year} committee meeting (date set by the committee)"
-
-
-def _long(date: dt.date) -> str:
-    return f"{date.day} {date:%B %Y}"
 
 
 def load(srcdir: Path) -> Calendar:

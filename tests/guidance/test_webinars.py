@@ -87,7 +87,7 @@ def test_a_part_with_captions_renders_video_track_and_downloads(make_site, build
     assert (result.outdir / "content/webinars" / track["src"]).resolve().read_text().startswith("WEBVTT")
     assert (result.outdir / "content/webinars" / video.select_one("source")["src"]).resolve().is_file()
     text = soup.select_one(".isdp-webinar").get_text(" ", strip=True)
-    assert "6 October 2026" in text and "48 minutes" in text and "OTSS" in text
+    assert "October 6, 2026" in text and "48 minutes" in text and "OTSS" in text
     deck = soup.select_one(".isdp-webinar-downloads a.download")
     assert deck.get_text() == f"Slide deck (PDF, {human_size(2049)})"
     assert "Guidance document. Not published on this site yet." in text
