@@ -49,7 +49,11 @@ def test_online_recorded_then_course_complete_and_a_certificate_the_report_confi
     page.goto(lrs.link(web, lrs.ada, page="courses/index.html"))
     # The landing page confirms the link: for whom, which district, in a live region.
     panel = page.locator(PANEL).first
-    assert panel.get_attribute("role") == "status" and panel.get_attribute("aria-live") == "polite"
+    # The panel is filled in once tracking.js has imported the link mode's module, which may
+    # be after the load event: wait for its attributes and words rather than read them at once.
+    expect(panel).to_have_attribute("role", "status")
+    expect(panel).to_have_attribute("aria-live", "polite")
+    expect(panel).to_have_text(re.compile(r"^Personal link active"), use_inner_text=True)
     landing = panel_text(page)
     assert landing.startswith("Personal link active")
     assert f"Your personal link is active for employee {lrs.ada} (district LEA code 2520)" in landing
@@ -195,7 +199,8 @@ def test_storage_full_says_not_recorded_yet_and_keep_the_tab_open(page, web, lrs
 
 def test_practice_mode_from_a_bookmark_or_a_new_tab(page, web, lrs, keys):
     page.goto(lrs.link(web, lrs.ada, page="courses/index.html"))
-    assert "personal link is active" in panel_text(page)
+    # filled in once the link mode's module is imported, maybe after the load event: wait
+    expect(page.locator(PANEL).first).to_contain_text("personal link is active", use_inner_text=True)
     # A new tab on the same browser: no launch, so practice, said plainly with how to record.
     tab = page.context.new_page()
     tab.goto(module_url(web, "phishing"))
