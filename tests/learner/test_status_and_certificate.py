@@ -140,7 +140,11 @@ def test_outage_waiting_counts_answers_not_statements(page, web, lrs, keys):
     questions = keys[COURSE]["phishing"]
     for qid, correct in questions[:2]:
         answer(page, qid, correct)
-    page.wait_for_function("s => document.querySelector(s).textContent.includes('cannot be reached')", arg=PANEL)
+    # The second answer is checked (Web Crypto) after its click returns: until it is queued, the
+    # panel can already say "cannot be reached" of the first answer alone. Wait for both (as long
+    # as the wait_for_function this replaces did: Playwright's default 30 s).
+    expect(page.locator(PANEL).first).to_contain_text(
+        re.compile(r"2 answers are saved in this browser.*cannot be reached"), timeout=30_000)
     assert panel_state(page) == "waiting"
     assert "2 answers are saved in this browser" in panel_text(page)
     assert page.locator(PANEL).first.get_attribute("aria-live") == "polite"
@@ -261,7 +265,8 @@ def test_answered_choices_stay_readable_and_the_result_links_are_apart(page, web
     assert min(ratios.values()) >= 3, ratios
     page.emulate_media(color_scheme="light")
     links = page.locator(".isdp-result-actions a")
-    assert links.all_inner_texts() == ["Next module", "Course progress"]
+    # written when the last answer's check (Web Crypto) completes the module: waited for
+    expect(links).to_have_text(["Next module", "Course progress"], use_inner_text=True)
     first, second = (links.nth(i).bounding_box() for i in range(2))
     gap = second["x"] - (first["x"] + first["width"])
     assert gap >= 16 or second["y"] >= first["y"] + first["height"], (first, second)
