@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from playwright.sync_api import expect
+
 from build_tools.xapi.links import learner_actor
 from build_tools.xapi.profile import Profile
 from tests.support.answers import answer_keys
@@ -91,7 +93,11 @@ def test_a_real_module_survives_an_outage_a_reload_and_a_reopened_tab(page, web,
     page.wait_for_function(
         "s => document.querySelector(s).textContent.includes('cannot be reached')", arg=STATUS)
     page.reload()  # the attempt resumes; the waiting answer stays in the outbox
-    assert "Your attempt continues: 2 of" in page.locator("[data-isdp-result-text]").inner_text()
+    # quiz.js resumes after the load event can have fired: each answer is checked again (Web
+    # Crypto) and its feedback fetched and opened, then the result line says so. Wait for that
+    # line; the locked answers below are all shown before it is written.
+    expect(page.locator("[data-isdp-result-text]")).to_contain_text("Your attempt continues: 2 of",
+                                                                    use_inner_text=True)
     for qid, correct in questions[:2]:
         quiz = page.locator(f'[data-isdp-question="{qid}"]')
         assert quiz.locator(".isdp-quiz-check").is_hidden(), "an answer given is locked"
@@ -107,7 +113,8 @@ def test_a_real_module_survives_an_outage_a_reload_and_a_reopened_tab(page, web,
     again = context.new_page()
     again.add_init_script(FAST_RETRY)
     again.goto(lrs.link(web, lrs.ada, page=MODULE))
-    assert "Your attempt continues: 3 of" in again.locator("[data-isdp-result-text]").inner_text()
+    expect(again.locator("[data-isdp-result-text]")).to_contain_text("Your attempt continues: 3 of",
+                                                                     use_inner_text=True)  # as above
     for qid, correct in questions[3:]:
         _answer(again, qid, correct)
     _recorded(again)
