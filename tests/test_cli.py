@@ -166,6 +166,20 @@ def test_quiet_build_prints_only_its_result_and_verbose_check_shows_progress(mak
     assert "reading sources" in verbose.output and verbose.exit_code == 0
 
 
+def test_a_build_names_where_the_site_is_not_the_folder_it_was_built_in(make_site, monkeypatch):
+    """Sphinx builds into the temporary folder the swap then removes (core/atomic.py); its
+    progress names the output folder instead ("The HTML pages are in ...", relative to the
+    current folder as Sphinx writes it, and absolute in its other lines)."""
+    src = make_site({"content/index.md": page_text("Home")})
+    monkeypatch.chdir(src)
+    result = run("build", "--src", ".", "--out", "_build/html", env={"NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    assert "writing output" in result.output  # the progress is shown
+    assert ".tmp-" not in result.output
+    assert "The HTML pages are in _build/html." in result.output
+    assert result.output.strip().splitlines()[-1] == f"isdp: built {src / '_build' / 'html'}"
+
+
 def test_a_bad_option_value_is_refused_by_click_naming_the_option(tmp_path):
     bad_url = run("lrs", "login", "isdp-reports", "--scope", "statements/read",
                   "--home-page", "ftp://mdek12.org", "--lrs-dir", str(tmp_path))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import io
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,7 +52,8 @@ def build(srcdir: Path, outdir: Path = DEFAULT_OUT, *, builder: str = "html",
         with atomic_dir(outdir, also_mine=(".buildinfo",), seed=True) as work:
             try:
                 with patch_docutils(srcdir), docutils_namespace(), fewer_collections():
-                    app = Sphinx(srcdir, srcdir, work, doctrees, builder, status=status,
+                    app = Sphinx(srcdir, srcdir, work, doctrees, builder,
+                                 status=_Renamed(status, work, outdir) if status else None,
                                  warning=warnings, freshenv=fresh, parallel=parallel,
                                  keep_going=True)
                     app.build()
@@ -90,6 +92,28 @@ def fewer_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*saved)
+
+
+class _Renamed:
+    """Sphinx's progress with the build's temporary folder called by the name it will have:
+    "The HTML pages are in _build/.html.tmp-x1y2/" would send an editor to a folder the
+    swap removes."""
+
+    def __init__(self, stream, work: Path, outdir: Path) -> None:
+        # absolute, then as Sphinx's last line has it: relative to the current folder
+        self.stream = stream
+        self.names = [(str(work), str(outdir)), (os.path.relpath(work), os.path.relpath(outdir))]
+
+    def write(self, text: str) -> int:
+        for work, outdir in self.names:
+            text = text.replace(work, outdir)
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
 
 
 def _tidy(line: str, srcdir: Path, work: Path, outdir: Path) -> str:
