@@ -4,11 +4,11 @@ Each question gets a new random salt each time its page is written. The page car
 SHA-256(salt + canonical response) of the correct response, so the browser
 (static/isdp/seal.js, Web Crypto) can tell whether an answer is right without the page
 saying which choice is; the feedback of each choice is sealed with AES-GCM under
-SHA-256(salt + "feedback:" + choice id), and opened only
-once that choice is chosen; the explanation under SHA-256(salt + "explanation"), opened once
-the question is answered. Nothing readable with view-source or with JavaScript off tells a
-correct choice. (Code run in the page can still try each response against the hash: the
-report re-scores the first answer of each question from the sources, and only that counts.)
+SHA-256(salt + "feedback:" + choice id), and opened only once that choice is chosen; the
+explanation under SHA-256(salt + "explanation"), opened once the question is answered.
+Nothing readable with view-source or with JavaScript off tells a correct choice. (Code run
+in the page can still try each response against the hash: the report re-scores the first
+answer of each question from the sources, and only that counts.)
 
 The sealed parts are random ciphertext, which gzip cannot pack (10-12 KB gzip of a quiz page),
 so they are not in the page: each page's go into one JSON file beside it (FeedbackFile),
